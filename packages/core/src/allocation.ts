@@ -1,0 +1,501 @@
+import { applyBuffer, type BufferOutcome, bufferedQuantity } from "./buffer.js";
+import type { Catalog, CompiledChannel, CompiledListing, CompiledPool } from "./catalog.js";
+import type { StockLevels } from "./stock-levels.js";
+
+/** Names one published quantity: a listing on a channel, at one of its locations if it has them. */
+export interface ListingRef {
+  readonly channelId: string;
+  readonly listingId: string;
+  /** The channel's own location, for `location` and `zones` feeds. */
+  readonly channelLocationId?: string;
+}
+
+/** One published quantity of an allocation. */
+export interface AllocationLine extends ListingRef {
+  /** Index of the line in the allocation (valid for the catalog it was computed with). */
+  readonly slot: number;
+  /** The quantity the channel should show. */
+  readonly quantity: number;
+}
+
+/** A new quantity for one slot, as {@link reallocate} returns it. */
+export interface SlotQuantity {
+  readonly slot: number;
+  readonly quantity: number;
+}
+
+/**
+ * For every listing on every channel, the quantity to publish. Deterministic: the same
+ * catalog and stock always give the same allocation. The "why" of any number is one call
+ * away ({@link explainSlot}).
+ */
+export class Allocation {
+  /** The catalog it was computed for. */
+  readonly catalog: Catalog;
+  readonly #quantities: Int32Array;
+
+  /** @internal Use {@link allocate}. */
+  constructor(catalog: Catalog, quantities: Int32Array) {
+    this.catalog = catalog;
+    this.#quantities = quantities;
+  }
+
+  /** Number of lines. */
+  get size(): number {
+    return this.#quantities.length;
+  }
+
+  /** The quantity of a slot. */
+  at(slot: number): number {
+    return this.#quantities[slot] ?? 0;
+  }
+
+  /**
+   * The quantity for a listing on a channel.
+   * @throws RangeError when the listing is not in the catalog.
+   */
+  quantity(ref: ListingRef): number {
+    return this.at(slotOf(this.catalog, ref));
+  }
+
+  /** One line, by slot. */
+  line(slot: number): AllocationLine {
+    return { ...refOfSlot(this.catalog, slot), slot, quantity: this.at(slot) };
+  }
+
+  /** Every line, in slot order. */
+  *lines(): IterableIterator<AllocationLine> {
+    for (let slot = 0; slot < this.#quantities.length; slot++) yield this.line(slot);
+  }
+
+  /** A copy with some slots changed, e.g. by {@link reallocate}. */
+  withUpdates(updates: Iterable<SlotQuantity>): Allocation {
+    const next = this.#quantities.slice();
+    for (const { slot, quantity } of updates) next[slot] = quantity;
+    return new Allocation(this.catalog, next);
+  }
+}
+
+/**
+ * The slot of a listing on a channel (at one of the channel's locations where its feed
+ * has them).
+ * @throws RangeError when the listing or channel location is not in the catalog.
+ */
+export function slotOf(catalog: Catalog, ref: ListingRef): number {
+  const li = catalog.listingIndex.get(`${ref.channelId}\u0000${ref.listingId}`);
+  if (li === undefined)
+    throw new RangeError(`No listing "${ref.listingId}" on channel "${ref.channelId}"`);
+  const listing = catalog.listings[li] as CompiledListing;
+  const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots;
+  for (let k = 0; k < slots.length; k++) {
+    const cs = catalog.channelSlots[slots[k] as number];
+    if (cs?.channelLocationId === ref.channelLocationId) return listing.firstSlot + k;
+  }
+  throw new RangeError(
+    `Channel "${ref.channelId}" has no location "${ref.channelLocationId ?? "(none)"}" for listing "${ref.listingId}"`,
+  );
+}
+
+/** The listing a slot stands for. */
+export function refOfSlot(catalog: Catalog, slot: number): ListingRef {
+  const listing = catalog.listings[catalog.slotListing[slot] as number] as CompiledListing;
+  const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
+  const cs = catalog.channelSlots[catalog.slotChannelSlot[slot] as number];
+  return cs?.channelLocationId === undefined
+    ? { channelId: channel.id, listingId: listing.listingId }
+    : {
+        channelId: channel.id,
+        listingId: listing.listingId,
+        channelLocationId: cs.channelLocationId,
+      };
+}
+
+/**
+ * Computes the quantity of every listing on every channel from the stock.
+ *
+ * For each SKU: dedicated shares are set aside first (percent shares rounded down, then
+ * unit shares from what is left); split pools divide what remains at each location by
+ * weight with largest-remainder rounding; every other channel sees what remains. A slot's
+ * pool is the sum of what its channel sees at its sources; a bundle's pool is the least,
+ * over its components, of ⌊component pool ÷ quantity per bundle⌋; the channel's buffer
+ * then turns the pool into the quantity shown.
+ *
+ * @example
+ * ```ts
+ * const allocation = allocate(catalog, stock);
+ * allocation.quantity({ channelId: "shopify", listingId: "MUG-RED" }); // 17
+ * ```
+ */
+export function allocate(catalog: Catalog, stock: StockLevels): Allocation {
+  const quantities = new Int32Array(catalog.slotCount);
+  const pools = new PoolCalculator(catalog, stock);
+  const bundles: number[] = [];
+  for (const [sku, listingIndexes] of catalog.listingsBySku) {
+    let computed = false;
+    for (const li of listingIndexes) {
+      const listing = catalog.listings[li] as CompiledListing;
+      if (listing.isBundle) continue;
+      if (!computed) {
+        pools.compute(sku);
+        computed = true;
+      }
+      fillSingle(catalog, listing, pools.slotPools, quantities);
+    }
+  }
+  catalog.listings.forEach((listing, li) => {
+    if (listing.isBundle) bundles.push(li);
+  });
+  for (const li of bundles)
+    fillBundle(catalog, catalog.listings[li] as CompiledListing, pools, quantities);
+  return new Allocation(catalog, quantities);
+}
+
+/**
+ * Recomputes only the listings that use the given SKUs (singly or in a bundle) and
+ * returns their new quantities. Applied to the previous allocation with
+ * {@link Allocation.withUpdates}, the result equals a full {@link allocate} of the same
+ * stock: the allocation of one SKU never depends on another SKU's stock, except through
+ * the bundles that hold both, which are recomputed too.
+ */
+export function reallocate(
+  catalog: Catalog,
+  stock: StockLevels,
+  skus: Iterable<string>,
+): SlotQuantity[] {
+  const affected = new Set<number>();
+  for (const sku of skus) for (const li of catalog.listingsBySku.get(sku) ?? []) affected.add(li);
+  const pools = new PoolCalculator(catalog, stock);
+  const out: SlotQuantity[] = [];
+  const ordered = [...affected].sort((a, b) => a - b);
+  for (const li of ordered) {
+    const listing = catalog.listings[li] as CompiledListing;
+    const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots;
+    const quantities = new Int32Array(slots.length);
+    const shifted = { ...listing, firstSlot: 0 };
+    if (listing.isBundle) fillBundle(catalog, shifted, pools, quantities);
+    else {
+      pools.compute((listing.components[0] as { sku: string }).sku);
+      fillSingle(catalog, shifted, pools.slotPools, quantities);
+    }
+    for (let k = 0; k < slots.length; k++) {
+      out.push({ slot: listing.firstSlot + k, quantity: quantities[k] as number });
+    }
+  }
+  return out;
+}
+
+/** Where one source location's units came from for a slot. */
+export interface SourceExplanation {
+  readonly locationId: string;
+  /** Available at the location (on hand less committed, reserved, unsellable, safety). */
+  readonly available: number;
+  /** How much of it this channel may draw on, and why. */
+  readonly counted: number;
+  readonly share:
+    | { readonly kind: "shared"; readonly setAsideForOthers: number }
+    | { readonly kind: "dedicated"; readonly percent?: number; readonly units?: number }
+    | {
+        readonly kind: "split";
+        readonly pool: string;
+        readonly weight: number;
+        readonly ofUnits: number;
+      };
+}
+
+/** One component of a listing, with its own pool. */
+export interface ComponentExplanation {
+  readonly sku: string;
+  /** Units of this SKU in one unit of the listing. */
+  readonly quantityPerListing: number;
+  /** Units of the SKU the channel may draw on at this slot. */
+  readonly pool: number;
+  /** How many listings this component alone would allow. */
+  readonly allows: number;
+  readonly sources: readonly SourceExplanation[];
+}
+
+/** The "why" of one allocated quantity. */
+export interface Explanation extends AllocationLine {
+  readonly feed: CompiledChannel["feed"]["mode"];
+  readonly components: readonly ComponentExplanation[];
+  /** For a bundle, the component that limits it. */
+  readonly binding: string | undefined;
+  /** Units the channel may draw on before its buffer. */
+  readonly pool: number;
+  readonly buffer: BufferOutcome;
+  /** A sentence a merchant can read. */
+  readonly summary: string;
+}
+
+/**
+ * Explains one slot's quantity: its sources, shares, binding bundle component and buffer.
+ * Computed on demand from the same rules as {@link allocate}, so it always agrees with it.
+ */
+export function explainSlot(catalog: Catalog, stock: StockLevels, slot: number): Explanation {
+  const listing = catalog.listings[catalog.slotListing[slot] as number] as CompiledListing;
+  const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
+  const cs = catalog.slotChannelSlot[slot] as number;
+  const pools = new PoolCalculator(catalog, stock);
+  const components: ComponentExplanation[] = listing.components.map((c) => {
+    pools.compute(c.sku);
+    const pool = pools.slotPools[cs] as number;
+    return {
+      sku: c.sku,
+      quantityPerListing: c.quantity,
+      pool,
+      allows: Math.floor(pool / c.quantity),
+      sources: pools.explainSources(channel, cs),
+    };
+  });
+  let binding: ComponentExplanation | undefined;
+  for (const c of components) if (binding === undefined || c.allows < binding.allows) binding = c;
+  const pool = binding?.allows ?? 0;
+  const buffer = applyBuffer(pool, channel.buffer, channel.lowStock);
+  const line = { ...refOfSlot(catalog, slot), slot, quantity: buffer.quantity };
+  const where = components[0]?.sources.map((s) => `${s.locationId} ${s.counted}`).join(" + ") ?? "";
+  const summary = [
+    listing.isBundle
+      ? `bundle: ${components.map((c) => `${c.sku} allows ${c.allows}`).join(", ")}; ${binding?.sku} binds at ${pool}`
+      : `${where} = ${pool}`,
+    buffer.withheld > 0 ? `buffer (${buffer.tier}) holds back ${buffer.withheld}` : "no buffer",
+    `shows ${buffer.quantity}`,
+  ].join("; ");
+  return {
+    ...line,
+    feed: channel.feed.mode,
+    components,
+    binding: listing.isBundle ? binding?.sku : undefined,
+    pool,
+    buffer,
+    summary,
+  };
+}
+
+function fillSingle(
+  catalog: Catalog,
+  listing: CompiledListing,
+  slotPools: Int32Array,
+  out: Int32Array,
+): void {
+  const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
+  const { slots, buffer = {}, lowStock } = channel;
+  for (let k = 0; k < slots.length; k++) {
+    out[listing.firstSlot + k] = bufferedQuantity(
+      slotPools[slots[k] as number] as number,
+      buffer,
+      lowStock,
+    );
+  }
+}
+
+function fillBundle(
+  catalog: Catalog,
+  listing: CompiledListing,
+  pools: PoolCalculator,
+  out: Int32Array,
+): void {
+  const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
+  const { slots, buffer = {}, lowStock } = channel;
+  const least = new Float64Array(slots.length).fill(Number.POSITIVE_INFINITY);
+  for (const component of listing.components) {
+    pools.compute(component.sku);
+    for (let k = 0; k < slots.length; k++) {
+      const allows = Math.floor(
+        (pools.slotPools[slots[k] as number] as number) / component.quantity,
+      );
+      if (allows < (least[k] as number)) least[k] = allows;
+    }
+  }
+  for (let k = 0; k < slots.length; k++) {
+    out[listing.firstSlot + k] = bufferedQuantity(least[k] as number, buffer, lowStock);
+  }
+}
+
+/**
+ * Computes, for one SKU at a time, what every channel may draw on at every location and
+ * the resulting pool of every channel slot. Reuses its buffers between SKUs.
+ */
+class PoolCalculator {
+  readonly #catalog: Catalog;
+  readonly #stock: StockLevels;
+  readonly #width: number;
+  /** What remains at each location after dedicated shares. */
+  readonly #remainder: Int32Array;
+  /** What channel c sees at location l, at [c * width + l]. */
+  readonly #view: Int32Array;
+  /** The pool of each channel slot for the last SKU computed. */
+  readonly slotPools: Int32Array;
+  #sku: string | undefined;
+  #row: Readonly<Int32Array> = new Int32Array(0);
+
+  constructor(catalog: Catalog, stock: StockLevels) {
+    this.#catalog = catalog;
+    this.#stock = stock;
+    this.#width = catalog.locations.length;
+    this.#remainder = new Int32Array(this.#width);
+    this.#view = new Int32Array(catalog.channels.length * this.#width);
+    this.slotPools = new Int32Array(catalog.channelSlots.length);
+  }
+
+  compute(sku: string): void {
+    if (this.#sku === sku) return;
+    this.#sku = sku;
+    const catalog = this.#catalog;
+    const width = this.#width;
+    const row = this.#stock.row(sku);
+    this.#row = row;
+    const remainder = this.#remainder;
+    for (let l = 0; l < width; l++) remainder[l] = row[l] ?? 0;
+    const view = this.#view;
+    const { dedicated, split } = planOf(catalog);
+
+    for (const carve of dedicated) {
+      const l = carve.locationIndex;
+      const taken =
+        carve.percent !== undefined
+          ? Math.floor(((row[l] ?? 0) * carve.percent) / 100)
+          : Math.min(carve.units as number, remainder[l] as number);
+      view[carve.channelIndex * width + l] = taken;
+      remainder[l] = (remainder[l] as number) - taken;
+    }
+    for (const c of catalog.channels) {
+      if (c.splitPool !== undefined || c.dedicated.size > 0) continue;
+      view.set(remainder, c.index * width);
+    }
+    for (const part of split) divide(part, sku, remainder, view, width);
+
+    const slots = catalog.channelSlots;
+    for (let s = 0; s < slots.length; s++) {
+      const slot = slots[s] as (typeof slots)[number];
+      const base = slot.channelIndex * width;
+      let pool = 0;
+      for (const l of slot.sources) pool += view[base + l] as number;
+      this.slotPools[s] = pool;
+    }
+  }
+
+  explainSources(channel: CompiledChannel, channelSlot: number): SourceExplanation[] {
+    const catalog = this.#catalog;
+    const sources = (catalog.channelSlots[channelSlot] as { sources: readonly number[] }).sources;
+    return sources.map((l) => {
+      const available = this.#row[l] ?? 0;
+      const counted = this.#view[channel.index * this.#width + l] as number;
+      const locationId = (catalog.locations[l] as { id: string }).id;
+      const dedicated = channel.dedicated.get(l);
+      if (dedicated !== undefined) {
+        return { locationId, available, counted, share: { kind: "dedicated", ...dedicated } };
+      }
+      if (channel.splitPool !== undefined) {
+        const pool = catalog.pools[channel.splitPool] as CompiledPool;
+        const member = pool.channels.indexOf(channel.index);
+        const weights = pool.skuWeights.get(this.#sku as string) ?? pool.weights;
+        return {
+          locationId,
+          available,
+          counted,
+          share: {
+            kind: "split",
+            pool: pool.id,
+            weight: weights[member] as number,
+            ofUnits: this.#remainder[l] as number,
+          },
+        };
+      }
+      return {
+        locationId,
+        available,
+        counted,
+        share: { kind: "shared", setAsideForOthers: available - counted },
+      };
+    });
+  }
+}
+
+interface Carve {
+  readonly channelIndex: number;
+  readonly locationIndex: number;
+  readonly percent?: number;
+  readonly units?: number;
+}
+
+/** One split pool at one location: the members that draw from it. */
+interface SplitPart {
+  readonly pool: CompiledPool;
+  readonly locationIndex: number;
+  /** Positions in `pool.channels` of the members that draw from this location. */
+  readonly members: readonly number[];
+}
+
+const plans = new WeakMap<Catalog, { dedicated: readonly Carve[]; split: readonly SplitPart[] }>();
+
+/** The catalog's dedicated carves (percent first) and split parts, computed once. */
+function planOf(catalog: Catalog): { dedicated: readonly Carve[]; split: readonly SplitPart[] } {
+  let plan = plans.get(catalog);
+  if (plan !== undefined) return plan;
+  const percent: Carve[] = [];
+  const units: Carve[] = [];
+  for (const c of catalog.channels) {
+    for (const [locationIndex, share] of c.dedicated) {
+      (share.percent !== undefined ? percent : units).push({
+        channelIndex: c.index,
+        locationIndex,
+        ...share,
+      });
+    }
+  }
+  const split: SplitPart[] = [];
+  for (const pool of catalog.pools) {
+    for (let l = 0; l < catalog.locations.length; l++) {
+      const members = pool.channels.flatMap((ci, m) => {
+        const channel = catalog.channels[ci] as CompiledChannel;
+        const draws = channel.slots.some((s) => catalog.channelSlots[s]?.sources.includes(l));
+        return draws ? [m] : [];
+      });
+      if (members.length > 0) split.push({ pool, locationIndex: l, members });
+    }
+  }
+  plan = { dedicated: [...percent, ...units], split };
+  plans.set(catalog, plan);
+  return plan;
+}
+
+/**
+ * Divides the units remaining at one location among a split pool's members by weight,
+ * rounding down and handing the leftover units to the largest fractional parts (ties to
+ * the earlier member). The shares always add up to exactly the units divided.
+ */
+function divide(
+  part: SplitPart,
+  sku: string,
+  remainder: Int32Array,
+  view: Int32Array,
+  width: number,
+): void {
+  const units = remainder[part.locationIndex] as number;
+  const weights = part.pool.skuWeights.get(sku) ?? part.pool.weights;
+  let total = 0;
+  for (const m of part.members) total += weights[m] as number;
+  const n = part.members.length;
+  const shares = new Array<number>(n);
+  const fractions = new Array<number>(n);
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const w = total > 0 ? (weights[part.members[i] as number] as number) : 1;
+    const exact = (units * w) / (total > 0 ? total : n);
+    const whole = Math.floor(exact);
+    shares[i] = whole;
+    fractions[i] = exact - whole;
+    given += whole;
+  }
+  const order = [...shares.keys()].sort(
+    (a, b) => (fractions[b] as number) - (fractions[a] as number) || a - b,
+  );
+  for (let k = 0; given < units && k < n; k++, given++) {
+    const i = order[k] as number;
+    shares[i] = (shares[i] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) {
+    const channelIndex = part.pool.channels[part.members[i] as number] as number;
+    view[channelIndex * width + part.locationIndex] = shares[i] as number;
+  }
+}
