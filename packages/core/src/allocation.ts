@@ -454,6 +454,10 @@ function planOf(catalog: Catalog): { dedicated: readonly Carve[]; split: readonl
       if (members.length > 0) split.push({ pool, locationIndex: l, members });
     }
   }
+  // Unit shares take from what is left, so their order matters: by channel id, never by
+  // the order of the configuration.
+  const idOf = (c: Carve) => (catalog.channels[c.channelIndex] as CompiledChannel).id;
+  units.sort((a, b) => compareText(idOf(a), idOf(b)));
   plan = { dedicated: [...percent, ...units], split };
   plans.set(catalog, plan);
   return plan;
@@ -462,7 +466,7 @@ function planOf(catalog: Catalog): { dedicated: readonly Carve[]; split: readonl
 /**
  * Divides the units remaining at one location among a split pool's members by weight,
  * rounding down and handing the leftover units to the largest fractional parts (ties to
- * the earlier member). The shares always add up to exactly the units divided.
+ * the lower channel id, so the order of the configuration never matters). The shares always add up to exactly the units divided.
  */
 function divide(
   part: SplitPart,
@@ -487,8 +491,11 @@ function divide(
     fractions[i] = exact - whole;
     given += whole;
   }
+  const ids = part.members.map((m) => part.pool.channelIds[m] as string);
   const order = [...shares.keys()].sort(
-    (a, b) => (fractions[b] as number) - (fractions[a] as number) || a - b,
+    (a, b) =>
+      (fractions[b] as number) - (fractions[a] as number) ||
+      compareText(ids[a] as string, ids[b] as string),
   );
   for (let k = 0; given < units && k < n; k++, given++) {
     const i = order[k] as number;
@@ -498,4 +505,8 @@ function divide(
     const channelIndex = part.pool.channels[part.members[i] as number] as number;
     view[channelIndex * width + part.locationIndex] = shares[i] as number;
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -30,11 +30,14 @@ export interface BufferRule {
   readonly cap?: number;
 }
 
-/** A different rule for when stock runs low. */
+/**
+ * A stricter rule for when stock runs low: below `below` units the channel shows the
+ * lesser of what this rule and its default rule allow.
+ */
 export interface LowStockTier {
   /** The tier applies while the pool is below this many units. */
   readonly below: number;
-  /** The rule used instead of the channel's default while it applies. */
+  /** The rule that also applies while the pool is below `below`. */
   readonly buffer: BufferRule;
 }
 
@@ -42,7 +45,7 @@ export interface LowStockTier {
 export interface BufferOutcome {
   /** The quantity to show. */
   readonly quantity: number;
-  /** Which rule applied. */
+  /** Which rule set the quantity. */
   readonly tier: "default" | "low-stock";
   /** Units held back in all. */
   readonly withheld: number;
@@ -54,7 +57,8 @@ export interface BufferOutcome {
 
 /**
  * Turns a pool (units the channel may draw on) into the quantity it shows. Never
- * negative, never above the pool.
+ * negative, never above the pool, and never lower for a larger pool: the low-stock tier
+ * can only hold back more than the default rule, never less.
  */
 export function applyBuffer(
   pool: number,
@@ -62,13 +66,19 @@ export function applyBuffer(
   lowStock?: LowStockTier,
 ): BufferOutcome {
   const start = Math.max(pool, 0);
-  const tier = lowStock !== undefined && start < lowStock.below ? "low-stock" : "default";
-  const { cap, ...uncappedRule } = tier === "low-stock" ? (lowStock as LowStockTier).buffer : rule;
-  const uncapped = bufferedQuantity(start, uncappedRule, undefined);
-  const capped = cap !== undefined && uncapped > cap;
-  const quantity = capped ? cap : uncapped;
-  const floored = uncappedRule.floor !== undefined && start < uncappedRule.floor;
-  return { quantity, tier, withheld: start - quantity, floored, capped };
+  const quantity = bufferedQuantity(start, rule, lowStock);
+  const inTier =
+    lowStock !== undefined &&
+    start < lowStock.below &&
+    ruleQuantity(start, lowStock.buffer) < ruleQuantity(start, rule);
+  const { cap, ...uncapped } = inTier ? (lowStock as LowStockTier).buffer : rule;
+  return {
+    quantity,
+    tier: inTier ? "low-stock" : "default",
+    withheld: start - quantity,
+    floored: uncapped.floor !== undefined && start < uncapped.floor,
+    capped: cap !== undefined && ruleQuantity(start, uncapped) > cap,
+  };
 }
 
 /** {@link applyBuffer}'s quantity alone, with no outcome object: the hot path. */
@@ -78,13 +88,17 @@ export function bufferedQuantity(
   lowStock: LowStockTier | undefined,
 ): number {
   const start = Math.max(pool, 0);
-  const active = lowStock !== undefined && start < lowStock.below ? lowStock.buffer : rule;
-  if (active.floor !== undefined && start < active.floor) return 0;
-  let quantity = start;
-  if (active.percent !== undefined && active.percent > 0) {
-    quantity = Math.floor((quantity * (100 - active.percent)) / 100);
-  }
-  if (active.units !== undefined) quantity -= active.units;
+  const quantity = ruleQuantity(start, rule);
+  if (lowStock === undefined || start >= lowStock.below) return quantity;
+  return Math.min(quantity, ruleQuantity(start, lowStock.buffer));
+}
+
+function ruleQuantity(pool: number, rule: BufferRule): number {
+  if (rule.floor !== undefined && pool < rule.floor) return 0;
+  let quantity = pool;
+  if (rule.percent !== undefined && rule.percent > 0)
+    quantity = Math.floor((quantity * (100 - rule.percent)) / 100);
+  if (rule.units !== undefined) quantity -= rule.units;
   if (quantity < 0) return 0;
-  return active.cap !== undefined && quantity > active.cap ? active.cap : quantity;
+  return rule.cap !== undefined && quantity > rule.cap ? rule.cap : quantity;
 }

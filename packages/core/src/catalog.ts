@@ -152,6 +152,7 @@ export interface CompiledChannel extends ChannelConfig {
 export interface CompiledPool {
   readonly id: string;
   readonly channels: readonly number[];
+  readonly channelIds: readonly string[];
   readonly weights: readonly number[];
   readonly skuWeights: ReadonlyMap<string, readonly number[]>;
 }
@@ -272,7 +273,13 @@ export function compileCatalog(input: CatalogConfig): Catalog {
         pool.channels.map((member) => weights[member.channelId] ?? member.weight),
       );
     }
-    return { id: pool.id, channels, weights: pool.channels.map((m) => m.weight), skuWeights };
+    return {
+      id: pool.id,
+      channels,
+      channelIds: pool.channels.map((m) => m.channelId),
+      weights: pool.channels.map((m) => m.weight),
+      skuWeights,
+    };
   });
 
   const channelSlots: ChannelSlot[] = [];

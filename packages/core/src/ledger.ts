@@ -131,8 +131,10 @@ export function settlePosition(position: Position, horizon: number): Position {
       commitments[entry.orderId] = (commitments[entry.orderId] ?? 0) + entry.committed;
     }
   }
+  // A net of zero is a closed order. A negative net (a release seen before its order) is
+  // kept, so the order that arrives later still nets to zero.
   for (const [orderId, net] of Object.entries(commitments))
-    if (net <= 0) delete commitments[orderId];
+    if (net === 0) delete commitments[orderId];
   const reservations = position.reservations.filter((r) => !r.ended && r.expiresAt > horizon);
   return withTotals({
     ...position,

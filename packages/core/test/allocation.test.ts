@@ -211,7 +211,7 @@ describe("allocation: split pools", () => {
       },
       { MUG: { warehouse: 10 } },
     );
-    // 10 ÷ 3 = 3.33 each; the leftover unit goes to the first of the equal remainders.
+    // 10 ÷ 3 = 3.33 each; the leftover unit goes to the lowest channel id among equal remainders.
     expect([qty("a", "MUG"), qty("b", "MUG"), qty("c", "MUG")]).toEqual([4, 3, 3]);
   });
 
