@@ -396,6 +396,16 @@ export function compileCatalog(input: CatalogConfig): Catalog {
     }
   };
 
+  // A SKU listed on several channels shares one components array.
+  const singles = new Map<string, readonly { sku: string; quantity: number }[]>();
+  const singleComponent = (sku: string) => {
+    let components = singles.get(sku);
+    if (components === undefined) {
+      components = [{ sku, quantity: 1 }];
+      singles.set(sku, components);
+    }
+    return components;
+  };
   const listings: CompiledListing[] = [];
   const listingIndex = new Map<string, number>();
   const singleSkuListing = new Map<string, number>();
@@ -417,7 +427,7 @@ export function compileCatalog(input: CatalogConfig): Catalog {
       return;
     }
     const isBundle = "components" in l;
-    const components = isBundle ? mergeComponents(l.components) : [{ sku: l.sku, quantity: 1 }];
+    const components = isBundle ? mergeComponents(l.components) : singleComponent(l.sku);
     if (isBundle) {
       l.components.forEach((c, k) => {
         checkSku(c.sku, ["listings", i, "components", k, "sku"]);

@@ -23,10 +23,13 @@ export interface LedgerResult {
 }
 
 interface Effect {
+  readonly sku: string;
+  readonly locationId: string;
+  readonly key: string;
   onHand: number;
   unsellable: number;
   incoming: number;
-  orderId?: string;
+  readonly orderId: string | undefined;
   committed: number;
 }
 
@@ -55,33 +58,33 @@ const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
  * ```
  */
 export function applyEvent(source: PositionSource, event: StockEvent): LedgerResult {
-  const lookup =
-    typeof source === "function"
-      ? source
-      : (sku: string, loc: string) => source.get(positionKey(sku, loc));
-  const current = (sku: string, loc: string) => lookup(sku, loc) ?? emptyPosition(sku, loc);
-
   switch (event.type) {
     case "stock.counted":
-      return single(applyCount(current(event.sku, event.locationId), event));
+      return single(applyCount(current(source, event.sku, event.locationId), event));
     case "stock.reserved":
     case "reservation.released":
     case "reservation.expired":
-      return single(applyReservation(current(event.sku, event.locationId), event));
+      return single(applyReservation(current(source, event.sku, event.locationId), event));
     case "safety-stock.set":
-      return single(applySafetyStock(current(event.sku, event.locationId), event));
+      return single(applySafetyStock(current(source, event.sku, event.locationId), event));
     case "order.fulfilled":
       return NO_CHANGE;
     default: {
-      const effects = effectsOf(event);
       const positions: Position[] = [];
       const touched: string[] = [];
-      for (const [key, effect] of effects) {
-        const [sku, loc] = key;
-        const next = applyEntry(current(sku, loc), { eventId: event.id, at: event.at, ...effect });
+      for (const effect of effectsOf(event)) {
+        const next = applyEntry(current(source, effect.sku, effect.locationId, effect.key), {
+          eventId: event.id,
+          at: event.at,
+          onHand: effect.onHand,
+          unsellable: effect.unsellable,
+          incoming: effect.incoming,
+          committed: effect.committed,
+          orderId: effect.orderId,
+        });
         if (next !== undefined) {
           positions.push(next);
-          touched.push(positionKey(sku, loc));
+          touched.push(effect.key);
         }
       }
       return { positions, touched };
@@ -150,80 +153,129 @@ function single(next: Position | undefined): LedgerResult {
     : { positions: [next], touched: [positionKey(next.sku, next.locationId)] };
 }
 
-/** Each position's effect of a delta event, keyed by [sku, location], in line order. */
-function effectsOf(event: StockEvent): Map<readonly [string, string], Effect> {
-  const byKey = new Map<string, [readonly [string, string], Effect]>();
-  const add = (sku: string, loc: string, change: Partial<Effect>) => {
-    const key = positionKey(sku, loc);
-    let slot = byKey.get(key);
-    if (slot === undefined) {
-      slot = [[sku, loc], { onHand: 0, unsellable: 0, incoming: 0, committed: 0 }];
-      byKey.set(key, slot);
-    }
-    const effect = slot[1];
-    effect.onHand += change.onHand ?? 0;
-    effect.unsellable += change.unsellable ?? 0;
-    effect.incoming += change.incoming ?? 0;
-    effect.committed += change.committed ?? 0;
-    if (change.orderId !== undefined) effect.orderId = change.orderId;
-  };
+function current(source: PositionSource, sku: string, locationId: string, key?: string): Position {
+  const found =
+    typeof source === "function"
+      ? source(sku, locationId)
+      : source.get(key ?? positionKey(sku, locationId));
+  return found ?? emptyPosition(sku, locationId);
+}
 
+/** The effects of one event, one per position, in the order the lines first name them. */
+class Effects {
+  readonly list: Effect[] = [];
+  #byKey: Map<string, Effect> | undefined;
+
+  add(
+    sku: string,
+    locationId: string,
+    onHand: number,
+    unsellable: number,
+    incoming: number,
+    orderId?: string,
+    committed = 0,
+  ) {
+    const key = positionKey(sku, locationId);
+    const effect = this.#find(key);
+    if (effect === undefined) {
+      const created: Effect = {
+        sku,
+        locationId,
+        key,
+        onHand,
+        unsellable,
+        incoming,
+        committed,
+        orderId,
+      };
+      this.list.push(created);
+      this.#byKey?.set(key, created);
+      return;
+    }
+    effect.onHand += onHand;
+    effect.unsellable += unsellable;
+    effect.incoming += incoming;
+    effect.committed += committed;
+  }
+
+  #find(key: string): Effect | undefined {
+    // Most events move one or two positions: scan; index only bulk events.
+    if (this.#byKey === undefined && this.list.length > 8)
+      this.#byKey = new Map(this.list.map((e) => [e.key, e]));
+    if (this.#byKey !== undefined) return this.#byKey.get(key);
+    for (const e of this.list) if (e.key === key) return e;
+    return undefined;
+  }
+}
+
+/** Each position's effect of a delta event. */
+function effectsOf(event: StockEvent): Effect[] {
+  const effects = new Effects();
   switch (event.type) {
     case "pos.sale":
       for (const line of event.lines) {
-        add(line.sku, event.locationId, {
-          onHand: -line.quantity,
-          ...(event.orderRef === undefined
-            ? {}
-            : { orderId: event.orderRef, committed: -line.quantity }),
-        });
+        if (event.orderRef === undefined)
+          effects.add(line.sku, event.locationId, -line.quantity, 0, 0);
+        else
+          effects.add(
+            line.sku,
+            event.locationId,
+            -line.quantity,
+            0,
+            0,
+            event.orderRef,
+            -line.quantity,
+          );
       }
       break;
     case "pos.return":
       for (const line of event.lines) {
-        add(line.sku, event.locationId, {
-          onHand: line.quantity,
-          unsellable: line.restock ? 0 : line.quantity,
-        });
+        effects.add(line.sku, event.locationId, line.quantity, line.restock ? 0 : line.quantity, 0);
       }
       break;
     case "stock.adjusted":
-      add(event.sku, event.locationId, { [event.bucket]: event.delta });
+      effects.add(
+        event.sku,
+        event.locationId,
+        event.bucket === "onHand" ? event.delta : 0,
+        event.bucket === "unsellable" ? event.delta : 0,
+        event.bucket === "incoming" ? event.delta : 0,
+      );
       break;
     case "stock.received":
       for (const line of event.lines) {
-        add(line.sku, event.locationId, {
-          onHand: line.quantity,
-          incoming: event.wasIncoming ? -line.quantity : 0,
-        });
+        effects.add(
+          line.sku,
+          event.locationId,
+          line.quantity,
+          0,
+          event.wasIncoming ? -line.quantity : 0,
+        );
       }
       break;
     case "transfer.sent":
       for (const line of event.lines) {
-        add(line.sku, event.fromLocationId, { onHand: -line.quantity });
-        add(line.sku, event.toLocationId, { incoming: line.quantity });
+        effects.add(line.sku, event.fromLocationId, -line.quantity, 0, 0);
+        effects.add(line.sku, event.toLocationId, 0, 0, line.quantity);
       }
       break;
     case "transfer.received":
-      for (const line of event.lines) {
-        add(line.sku, event.toLocationId, { onHand: line.quantity, incoming: -line.quantity });
-      }
+      for (const line of event.lines)
+        effects.add(line.sku, event.toLocationId, line.quantity, 0, -line.quantity);
       break;
     case "order.placed":
-      for (const line of event.lines) {
-        add(line.sku, line.locationId, { orderId: event.orderId, committed: line.quantity });
-      }
+      for (const line of event.lines)
+        effects.add(line.sku, line.locationId, 0, 0, 0, event.orderId, line.quantity);
       break;
     case "order.cancelled":
     case "order.refunded":
-      for (const line of event.lines) {
-        add(line.sku, line.locationId, { orderId: event.orderId, committed: -line.quantity });
-      }
+      for (const line of event.lines)
+        effects.add(line.sku, line.locationId, 0, 0, 0, event.orderId, -line.quantity);
       break;
     default:
       break;
   }
-  return new Map([...byKey.values()]);
+  return effects.list;
 }
 
 function isKnown(position: Position, eventId: string, at: number): boolean {
@@ -235,14 +287,36 @@ function isKnown(position: Position, eventId: string, at: number): boolean {
 function applyEntry(position: Position, entry: JournalEntry): Position | undefined {
   if (isKnown(position, entry.eventId, entry.at)) return undefined;
   const journal = insertSorted(position.journal, entry);
+  if (entry.orderId === undefined && entry.unsellable === 0 && entry.incoming === 0) {
+    // The common case (a sale, a receipt, an on-hand adjustment) moves on hand alone.
+    const counts = position.count === undefined || entry.at > position.count.at;
+    return {
+      sku: position.sku,
+      locationId: position.locationId,
+      onHand: counts ? position.onHand + entry.onHand : position.onHand,
+      committed: position.committed,
+      unsellable: position.unsellable,
+      incoming: position.incoming,
+      safetyStock: position.safetyStock,
+      reservations: position.reservations,
+      count: position.count,
+      journal,
+      settled: position.settled,
+      safetySetBy: position.safetySetBy,
+    };
+  }
   return withTotals({ ...position, journal });
 }
 
 function insertSorted(journal: readonly JournalEntry[], entry: JournalEntry): JournalEntry[] {
   let i = journal.length;
   while (i > 0 && compareEntries(journal[i - 1] as JournalEntry, entry) > 0) i--;
-  const next = journal.slice();
-  next.splice(i, 0, entry);
+  // Built at its exact length: positions are many, and arrays grown by push or splice
+  // keep spare capacity.
+  const next = new Array<JournalEntry>(journal.length + 1);
+  for (let k = 0; k < i; k++) next[k] = journal[k] as JournalEntry;
+  next[i] = entry;
+  for (let k = i; k < journal.length; k++) next[k + 1] = journal[k] as JournalEntry;
   return next;
 }
 
@@ -273,7 +347,9 @@ function applyCount(
   if (count.at <= position.settled.through) return undefined;
   if (position.count !== undefined && compareCounts(count, position.count) <= 0) return undefined;
   // Every settled entry is at or before `through`, hence before this count: none add to it.
-  return withTotals({ ...position, count, settled: { ...position.settled, onHand: 0 } });
+  const settled =
+    position.settled.onHand === 0 ? position.settled : { ...position.settled, onHand: 0 };
+  return withTotals({ ...position, count, settled });
 }
 
 function applyReservation(
@@ -304,7 +380,7 @@ function applyReservation(
   if (index === -1) reservations.push(next);
   else reservations[index] = next;
   reservations.sort((a, b) => (a.reservationId < b.reservationId ? -1 : 1));
-  return { ...position, reservations };
+  return withTotals({ ...position, reservations });
 }
 
 function applySafetyStock(
@@ -314,5 +390,5 @@ function applySafetyStock(
   const by = { at: event.at, eventId: event.id };
   if (position.safetySetBy !== undefined && compareEntries(by, position.safetySetBy) <= 0)
     return undefined;
-  return { ...position, safetyStock: event.quantity, safetySetBy: by };
+  return withTotals({ ...position, safetyStock: event.quantity, safetySetBy: by });
 }

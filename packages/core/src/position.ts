@@ -20,7 +20,7 @@ export interface JournalEntry {
   readonly unsellable: number;
   readonly incoming: number;
   /** The channel order whose commitment this entry changes, if any. */
-  readonly orderId?: string;
+  readonly orderId: string | undefined;
   readonly committed: number;
 }
 
@@ -72,6 +72,8 @@ export interface Position {
   readonly safetySetBy: { readonly at: number; readonly eventId: string } | undefined;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 const NOTHING_SETTLED: SettledTotals = {
   onHand: 0,
   unsellable: 0,
@@ -90,9 +92,9 @@ export function emptyPosition(sku: string, locationId: string): Position {
     unsellable: 0,
     incoming: 0,
     safetyStock: 0,
-    reservations: [],
+    reservations: NONE,
     count: undefined,
-    journal: [],
+    journal: NONE,
     settled: NOTHING_SETTLED,
     safetySetBy: undefined,
   };
@@ -161,11 +163,20 @@ export function withTotals(
   }
   let committed = 0;
   for (const net of Object.values(byOrder ?? settled.commitments)) if (net > 0) committed += net;
+  // One literal shape for every position: positions are many, and objects built by
+  // spreading take more memory and slower paths in the engine.
   return {
-    ...position,
+    sku: position.sku,
+    locationId: position.locationId,
     onHand,
     committed,
     unsellable: Math.max(0, unsellable),
     incoming: Math.max(0, incoming),
+    safetyStock: position.safetyStock,
+    reservations: position.reservations,
+    count,
+    journal,
+    settled,
+    safetySetBy: position.safetySetBy,
   };
 }
