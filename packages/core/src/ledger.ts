@@ -1,4 +1,4 @@
-import type { StockEvent } from "./events.js";
+import type { StockEvent, StockEventOf } from "./events.js";
 import {
   type CountedLevel,
   emptyPosition,
@@ -6,7 +6,6 @@ import {
   type Position,
   positionKey,
   type Reservation,
-  withTotals,
 } from "./position.js";
 
 /** Where the ledger reads current positions from: a map by {@link positionKey}, or a lookup. */
@@ -20,17 +19,6 @@ export interface LedgerResult {
   readonly positions: readonly Position[];
   /** The {@link positionKey} of each changed position, in the same order. */
   readonly touched: readonly string[];
-}
-
-interface Effect {
-  readonly sku: string;
-  readonly locationId: string;
-  readonly key: string;
-  onHand: number;
-  unsellable: number;
-  incoming: number;
-  readonly orderId: string | undefined;
-  committed: number;
 }
 
 const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
@@ -49,6 +37,9 @@ const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
  * - commitments are kept per channel order, so a release that arrives before its order
  *   still nets to zero, and no order ever counts below zero.
  *
+ * For throughput over many positions in memory, {@link Ledger} applies the same rules in
+ * place.
+ *
  * @example
  * ```ts
  * const { positions, touched } = applyEvent(current, {
@@ -58,38 +49,20 @@ const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
  * ```
  */
 export function applyEvent(source: PositionSource, event: StockEvent): LedgerResult {
-  switch (event.type) {
-    case "stock.counted":
-      return single(applyCount(current(source, event.sku, event.locationId), event));
-    case "stock.reserved":
-    case "reservation.released":
-    case "reservation.expired":
-      return single(applyReservation(current(source, event.sku, event.locationId), event));
-    case "safety-stock.set":
-      return single(applySafetyStock(current(source, event.sku, event.locationId), event));
-    case "order.fulfilled":
-      return NO_CHANGE;
-    default: {
-      const positions: Position[] = [];
-      const touched: string[] = [];
-      for (const effect of effectsOf(event)) {
-        const next = applyEntry(current(source, effect.sku, effect.locationId, effect.key), {
-          eventId: event.id,
-          at: event.at,
-          onHand: effect.onHand,
-          unsellable: effect.unsellable,
-          incoming: effect.incoming,
-          committed: effect.committed,
-          orderId: effect.orderId,
-        });
-        if (next !== undefined) {
-          positions.push(next);
-          touched.push(effect.key);
-        }
-      }
-      return { positions, touched };
-    }
-  }
+  const changed: Position[] = [];
+  applyInPlace(
+    event,
+    (sku, locationId) => {
+      const found =
+        typeof source === "function"
+          ? source(sku, locationId)
+          : source.get(positionKey(sku, locationId));
+      return copyOf(found ?? emptyPosition(sku, locationId));
+    },
+    (draft) => changed.push(draft),
+  );
+  if (changed.length === 0) return NO_CHANGE;
+  return { positions: changed, touched: changed.map((p) => positionKey(p.sku, p.locationId)) };
 }
 
 /**
@@ -107,6 +80,87 @@ export function replay(
       positions.set(touched[i] as string, changed[i] as Position);
   }
   return positions;
+}
+
+/**
+ * Positions held in memory and changed in place: the same rules as {@link applyEvent},
+ * without copying a position for every event. Use it where one process owns the
+ * positions (the in-memory store, simulations, benchmarks).
+ *
+ * Note: the positions it hands out are live and change with later events; copy one
+ * (`{ ...position }`) to keep a snapshot.
+ *
+ * @example
+ * ```ts
+ * const ledger = new Ledger();
+ * ledger.apply(parseStockEvent({ type: "stock.received", id: "r1", at: 1, locationId: "main",
+ *   lines: [{ sku: "MUG", quantity: 5 }] }));
+ * ledger.get("MUG", "main")?.onHand; // 5
+ * ```
+ */
+export class Ledger {
+  readonly #bySku = new Map<string, Map<string, Draft>>();
+  #size = 0;
+
+  /** Starts from copies of existing positions. */
+  constructor(positions: Iterable<Position> = []) {
+    for (const p of positions) this.#slot(p.sku).set(p.locationId, copyOf(p));
+    for (const bySku of this.#bySku.values()) this.#size += bySku.size;
+  }
+
+  /** Number of positions held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Applies one event and returns the positions it changed (none for a duplicate).
+   */
+  apply(event: StockEvent): readonly Position[] {
+    const changed: Position[] = [];
+    applyInPlace(
+      event,
+      (sku, locationId) => {
+        const bySku = this.#slot(sku);
+        let draft = bySku.get(locationId);
+        if (draft === undefined) {
+          draft = copyOf(emptyPosition(sku, locationId));
+          bySku.set(locationId, draft);
+          this.#size++;
+        }
+        return draft;
+      },
+      (draft) => changed.push(draft),
+    );
+    return changed;
+  }
+
+  /** The position of a SKU at a location, if any event has touched it. */
+  get(sku: string, locationId: string): Position | undefined {
+    return this.#bySku.get(sku)?.get(locationId);
+  }
+
+  /** Every position. */
+  *positions(): IterableIterator<Position> {
+    for (const bySku of this.#bySku.values()) yield* bySku.values();
+  }
+
+  /** Settles every position at `horizon` (see {@link settlePosition}). */
+  settle(horizon: number): void {
+    for (const bySku of this.#bySku.values()) {
+      for (const [locationId, draft] of bySku)
+        bySku.set(locationId, copyOf(settlePosition(draft, horizon)));
+    }
+  }
+
+  #slot(sku: string): Map<string, Draft> {
+    let bySku = this.#bySku.get(sku);
+    if (bySku === undefined) {
+      bySku = new Map();
+      this.#bySku.set(sku, bySku);
+    }
+    return bySku;
+  }
 }
 
 /**
@@ -136,29 +190,92 @@ export function settlePosition(position: Position, horizon: number): Position {
   }
   // A net of zero is a closed order. A negative net (a release seen before its order) is
   // kept, so the order that arrives later still nets to zero.
-  for (const [orderId, net] of Object.entries(commitments))
+  for (const [orderId, net] of Object.entries(commitments)) {
     if (net === 0) delete commitments[orderId];
-  const reservations = position.reservations.filter((r) => !r.ended && r.expiresAt > horizon);
-  return withTotals({
-    ...position,
-    journal,
-    reservations,
-    settled: { onHand, unsellable, incoming, commitments, through: horizon },
-  });
+  }
+  const draft = copyOf(position);
+  draft.journal = journal;
+  draft.reservations = position.reservations.filter((r) => !r.ended && r.expiresAt > horizon);
+  draft.settled = { onHand, unsellable, incoming, commitments, through: horizon };
+  recomputeTotals(draft);
+  return draft;
 }
 
-function single(next: Position | undefined): LedgerResult {
-  return next === undefined
-    ? NO_CHANGE
-    : { positions: [next], touched: [positionKey(next.sku, next.locationId)] };
+/** A position the ledger may change: only ever a fresh copy or one the {@link Ledger} owns. */
+type Draft = { -readonly [K in keyof Position]: Position[K] };
+
+/** A shallow copy in the one shape every position has (arrays are replaced, never changed). */
+function copyOf(p: Position): Draft {
+  return {
+    sku: p.sku,
+    locationId: p.locationId,
+    onHand: p.onHand,
+    committed: p.committed,
+    unsellable: p.unsellable,
+    incoming: p.incoming,
+    safetyStock: p.safetyStock,
+    reservations: p.reservations,
+    count: p.count,
+    journal: p.journal,
+    settled: p.settled,
+    safetySetBy: p.safetySetBy,
+  };
 }
 
-function current(source: PositionSource, sku: string, locationId: string, key?: string): Position {
-  const found =
-    typeof source === "function"
-      ? source(sku, locationId)
-      : source.get(key ?? positionKey(sku, locationId));
-  return found ?? emptyPosition(sku, locationId);
+/**
+ * The one implementation of the ledger's rules: changes the drafts that `draftOf` hands
+ * out and reports each one it changed to `changed`, once.
+ */
+function applyInPlace(
+  event: StockEvent,
+  draftOf: (sku: string, locationId: string) => Draft,
+  changed: (draft: Draft) => void,
+): void {
+  switch (event.type) {
+    case "stock.counted": {
+      const draft = draftOf(event.sku, event.locationId);
+      if (count(draft, event)) changed(draft);
+      return;
+    }
+    case "stock.reserved":
+    case "reservation.released":
+    case "reservation.expired": {
+      const draft = draftOf(event.sku, event.locationId);
+      if (reserve(draft, event)) changed(draft);
+      return;
+    }
+    case "safety-stock.set": {
+      const draft = draftOf(event.sku, event.locationId);
+      if (setSafetyStock(draft, event)) changed(draft);
+      return;
+    }
+    case "order.fulfilled":
+      return;
+    default:
+      for (const effect of effectsOf(event)) {
+        const draft = draftOf(effect.sku, effect.locationId);
+        const entry: JournalEntry = {
+          eventId: event.id,
+          at: event.at,
+          onHand: effect.onHand,
+          unsellable: effect.unsellable,
+          incoming: effect.incoming,
+          committed: effect.committed,
+          orderId: effect.orderId,
+        };
+        if (enter(draft, entry)) changed(draft);
+      }
+  }
+}
+
+interface Effect {
+  readonly sku: string;
+  readonly locationId: string;
+  onHand: number;
+  unsellable: number;
+  incoming: number;
+  committed: number;
+  readonly orderId: string | undefined;
 }
 
 /** The effects of one event, one per position, in the order the lines first name them. */
@@ -174,22 +291,12 @@ class Effects {
     incoming: number,
     orderId?: string,
     committed = 0,
-  ) {
-    const key = positionKey(sku, locationId);
-    const effect = this.#find(key);
+  ): void {
+    const effect = this.#find(sku, locationId);
     if (effect === undefined) {
-      const created: Effect = {
-        sku,
-        locationId,
-        key,
-        onHand,
-        unsellable,
-        incoming,
-        committed,
-        orderId,
-      };
+      const created: Effect = { sku, locationId, onHand, unsellable, incoming, committed, orderId };
       this.list.push(created);
-      this.#byKey?.set(key, created);
+      this.#byKey?.set(positionKey(sku, locationId), created);
       return;
     }
     effect.onHand += onHand;
@@ -198,12 +305,13 @@ class Effects {
     effect.committed += committed;
   }
 
-  #find(key: string): Effect | undefined {
+  #find(sku: string, locationId: string): Effect | undefined {
     // Most events move one or two positions: scan; index only bulk events.
-    if (this.#byKey === undefined && this.list.length > 8)
-      this.#byKey = new Map(this.list.map((e) => [e.key, e]));
-    if (this.#byKey !== undefined) return this.#byKey.get(key);
-    for (const e of this.list) if (e.key === key) return e;
+    if (this.#byKey === undefined && this.list.length > 8) {
+      this.#byKey = new Map(this.list.map((e) => [positionKey(e.sku, e.locationId), e]));
+    }
+    if (this.#byKey !== undefined) return this.#byKey.get(positionKey(sku, locationId));
+    for (const e of this.list) if (e.sku === sku && e.locationId === locationId) return e;
     return undefined;
   }
 }
@@ -278,34 +386,101 @@ function effectsOf(event: StockEvent): Effect[] {
   return effects.list;
 }
 
-function isKnown(position: Position, eventId: string, at: number): boolean {
-  if (at <= position.settled.through) return true;
-  for (const entry of position.journal) if (entry.eventId === eventId) return true;
-  return false;
-}
-
-function applyEntry(position: Position, entry: JournalEntry): Position | undefined {
-  if (isKnown(position, entry.eventId, entry.at)) return undefined;
-  const journal = insertSorted(position.journal, entry);
+function enter(draft: Draft, entry: JournalEntry): boolean {
+  if (entry.at <= draft.settled.through) return false;
+  for (const e of draft.journal) if (e.eventId === entry.eventId) return false;
+  draft.journal = insertSorted(draft.journal, entry);
   if (entry.orderId === undefined && entry.unsellable === 0 && entry.incoming === 0) {
     // The common case (a sale, a receipt, an on-hand adjustment) moves on hand alone.
-    const counts = position.count === undefined || entry.at > position.count.at;
-    return {
-      sku: position.sku,
-      locationId: position.locationId,
-      onHand: counts ? position.onHand + entry.onHand : position.onHand,
-      committed: position.committed,
-      unsellable: position.unsellable,
-      incoming: position.incoming,
-      safetyStock: position.safetyStock,
-      reservations: position.reservations,
-      count: position.count,
-      journal,
-      settled: position.settled,
-      safetySetBy: position.safetySetBy,
+    if (draft.count === undefined || entry.at > draft.count.at) draft.onHand += entry.onHand;
+  } else recomputeTotals(draft);
+  return true;
+}
+
+function count(draft: Draft, event: StockEventOf<"stock.counted">): boolean {
+  const level: CountedLevel = {
+    onHand: event.onHand,
+    at: event.at,
+    version: event.version ?? -1,
+    eventId: event.id,
+  };
+  if (level.at <= draft.settled.through) return false;
+  if (draft.count !== undefined && compareCounts(level, draft.count) <= 0) return false;
+  draft.count = level;
+  // Every settled entry is at or before `through`, hence before this count: none add to it.
+  if (draft.settled.onHand !== 0) draft.settled = { ...draft.settled, onHand: 0 };
+  recomputeTotals(draft);
+  return true;
+}
+
+function reserve(
+  draft: Draft,
+  event: StockEventOf<"stock.reserved" | "reservation.released" | "reservation.expired">,
+): boolean {
+  const index = draft.reservations.findIndex((r) => r.reservationId === event.reservationId);
+  const existing = index === -1 ? undefined : draft.reservations[index];
+  let next: Reservation;
+  if (event.type === "stock.reserved") {
+    // The latest hold for an id wins, whatever order they arrive in; an end is final.
+    const setBy = { at: event.at, eventId: event.id };
+    if (existing?.setBy !== undefined && compareEntries(setBy, existing.setBy) <= 0) return false;
+    next = {
+      reservationId: event.reservationId,
+      quantity: event.quantity,
+      expiresAt: event.expiresAt,
+      ended: existing?.ended ?? false,
+      setBy,
     };
+  } else {
+    if (existing?.ended === true) return false;
+    next = existing
+      ? { ...existing, ended: true }
+      : {
+          reservationId: event.reservationId,
+          quantity: 0,
+          expiresAt: 0,
+          ended: true,
+          setBy: undefined,
+        };
   }
-  return withTotals({ ...position, journal });
+  const reservations = draft.reservations.slice();
+  if (index === -1) reservations.push(next);
+  else reservations[index] = next;
+  reservations.sort((a, b) => compareText(a.reservationId, b.reservationId));
+  draft.reservations = reservations;
+  return true;
+}
+
+function setSafetyStock(draft: Draft, event: StockEventOf<"safety-stock.set">): boolean {
+  const by = { at: event.at, eventId: event.id };
+  if (draft.safetySetBy !== undefined && compareEntries(by, draft.safetySetBy) <= 0) return false;
+  draft.safetyStock = event.quantity;
+  draft.safetySetBy = by;
+  return true;
+}
+
+/** Derives on hand, committed, unsellable and incoming from the count, journal and settled part. */
+function recomputeTotals(draft: Draft): void {
+  const { count: level, journal, settled } = draft;
+  let onHand = (level?.onHand ?? 0) + settled.onHand;
+  let unsellable = settled.unsellable;
+  let incoming = settled.incoming;
+  let byOrder: Record<string, number> | undefined;
+  for (const entry of journal) {
+    if (level === undefined || entry.at > level.at) onHand += entry.onHand;
+    unsellable += entry.unsellable;
+    incoming += entry.incoming;
+    if (entry.orderId !== undefined) {
+      byOrder ??= { ...settled.commitments };
+      byOrder[entry.orderId] = (byOrder[entry.orderId] ?? 0) + entry.committed;
+    }
+  }
+  let committed = 0;
+  for (const net of Object.values(byOrder ?? settled.commitments)) if (net > 0) committed += net;
+  draft.onHand = onHand;
+  draft.committed = committed;
+  draft.unsellable = Math.max(0, unsellable);
+  draft.incoming = Math.max(0, incoming);
 }
 
 function insertSorted(journal: readonly JournalEntry[], entry: JournalEntry): JournalEntry[] {
@@ -324,71 +499,15 @@ function compareEntries(
   a: { at: number; eventId: string },
   b: { at: number; eventId: string },
 ): number {
-  if (a.at !== b.at) return a.at - b.at;
-  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+  return a.at !== b.at ? a.at - b.at : compareText(a.eventId, b.eventId);
 }
 
 function compareCounts(a: CountedLevel, b: CountedLevel): number {
   if (a.at !== b.at) return a.at - b.at;
   if (a.version !== b.version) return a.version - b.version;
-  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+  return compareText(a.eventId, b.eventId);
 }
 
-function applyCount(
-  position: Position,
-  event: Extract<StockEvent, { type: "stock.counted" }>,
-): Position | undefined {
-  const count: CountedLevel = {
-    onHand: event.onHand,
-    at: event.at,
-    version: event.version ?? -1,
-    eventId: event.id,
-  };
-  if (count.at <= position.settled.through) return undefined;
-  if (position.count !== undefined && compareCounts(count, position.count) <= 0) return undefined;
-  // Every settled entry is at or before `through`, hence before this count: none add to it.
-  const settled =
-    position.settled.onHand === 0 ? position.settled : { ...position.settled, onHand: 0 };
-  return withTotals({ ...position, count, settled });
-}
-
-function applyReservation(
-  position: Position,
-  event: Extract<
-    StockEvent,
-    { type: "stock.reserved" | "reservation.released" | "reservation.expired" }
-  >,
-): Position | undefined {
-  const index = position.reservations.findIndex((r) => r.reservationId === event.reservationId);
-  const existing = index === -1 ? undefined : position.reservations[index];
-  let next: Reservation;
-  if (event.type === "stock.reserved") {
-    if (existing !== undefined && existing.quantity > 0) return undefined;
-    next = {
-      reservationId: event.reservationId,
-      quantity: event.quantity,
-      expiresAt: event.expiresAt,
-      ended: existing?.ended ?? false,
-    };
-  } else {
-    if (existing?.ended === true) return undefined;
-    next = existing
-      ? { ...existing, ended: true }
-      : { reservationId: event.reservationId, quantity: 0, expiresAt: 0, ended: true };
-  }
-  const reservations = position.reservations.slice();
-  if (index === -1) reservations.push(next);
-  else reservations[index] = next;
-  reservations.sort((a, b) => (a.reservationId < b.reservationId ? -1 : 1));
-  return withTotals({ ...position, reservations });
-}
-
-function applySafetyStock(
-  position: Position,
-  event: Extract<StockEvent, { type: "safety-stock.set" }>,
-): Position | undefined {
-  const by = { at: event.at, eventId: event.id };
-  if (position.safetySetBy !== undefined && compareEntries(by, position.safetySetBy) <= 0)
-    return undefined;
-  return withTotals({ ...position, safetyStock: event.quantity, safetySetBy: by });
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

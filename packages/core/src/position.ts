@@ -10,6 +10,8 @@ export interface Reservation {
   readonly expiresAt: number;
   /** Whether a release or expiry event ended it. */
   readonly ended: boolean;
+  /** The `stock.reserved` event that set it: a later one for the same id replaces it. */
+  readonly setBy: { readonly at: number; readonly eventId: string } | undefined;
 }
 
 /** One event's effect on one position, kept until settled. */
@@ -141,42 +143,4 @@ export function availableAt(position: Position, asOf: number): number {
     position.unsellable -
     position.safetyStock;
   return Math.max(free, 0);
-}
-
-/** Recomputes a position's totals from its count, journal and settled part. */
-export function withTotals(
-  position: Omit<Position, "onHand" | "committed" | "unsellable" | "incoming">,
-): Position {
-  const { count, journal, settled } = position;
-  let onHand = (count?.onHand ?? 0) + settled.onHand;
-  let unsellable = settled.unsellable;
-  let incoming = settled.incoming;
-  let byOrder: Record<string, number> | undefined;
-  for (const entry of journal) {
-    if (count === undefined || entry.at > count.at) onHand += entry.onHand;
-    unsellable += entry.unsellable;
-    incoming += entry.incoming;
-    if (entry.orderId !== undefined) {
-      byOrder ??= { ...settled.commitments };
-      byOrder[entry.orderId] = (byOrder[entry.orderId] ?? 0) + entry.committed;
-    }
-  }
-  let committed = 0;
-  for (const net of Object.values(byOrder ?? settled.commitments)) if (net > 0) committed += net;
-  // One literal shape for every position: positions are many, and objects built by
-  // spreading take more memory and slower paths in the engine.
-  return {
-    sku: position.sku,
-    locationId: position.locationId,
-    onHand,
-    committed,
-    unsellable: Math.max(0, unsellable),
-    incoming: Math.max(0, incoming),
-    safetyStock: position.safetyStock,
-    reservations: position.reservations,
-    count,
-    journal,
-    settled,
-    safetySetBy: position.safetySetBy,
-  };
 }
