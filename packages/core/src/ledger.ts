@@ -50,17 +50,16 @@ const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
  */
 export function applyEvent(source: PositionSource, event: StockEvent): LedgerResult {
   const changed: Position[] = [];
-  applyInPlace(
-    event,
-    (sku, locationId) => {
+  applyInPlace(event, {
+    draftOf: (sku, locationId) => {
       const found =
         typeof source === "function"
           ? source(sku, locationId)
           : source.get(positionKey(sku, locationId));
       return copyOf(found ?? emptyPosition(sku, locationId));
     },
-    (draft) => changed.push(draft),
-  );
+    changed: (draft) => changed.push(draft),
+  });
   if (changed.length === 0) return NO_CHANGE;
   return { positions: changed, touched: changed.map((p) => positionKey(p.sku, p.locationId)) };
 }
@@ -101,6 +100,22 @@ export function replay(
 export class Ledger {
   readonly #bySku = new Map<string, Map<string, Draft>>();
   #size = 0;
+  #changed: Position[] = [];
+  readonly #target: DraftTarget = {
+    draftOf: (sku, locationId) => {
+      const bySku = this.#slot(sku);
+      let draft = bySku.get(locationId);
+      if (draft === undefined) {
+        draft = copyOf(emptyPosition(sku, locationId));
+        bySku.set(locationId, draft);
+        this.#size++;
+      }
+      return draft;
+    },
+    changed: (draft) => {
+      this.#changed.push(draft);
+    },
+  };
 
   /** Starts from copies of existing positions. */
   constructor(positions: Iterable<Position> = []) {
@@ -117,22 +132,9 @@ export class Ledger {
    * Applies one event and returns the positions it changed (none for a duplicate).
    */
   apply(event: StockEvent): readonly Position[] {
-    const changed: Position[] = [];
-    applyInPlace(
-      event,
-      (sku, locationId) => {
-        const bySku = this.#slot(sku);
-        let draft = bySku.get(locationId);
-        if (draft === undefined) {
-          draft = copyOf(emptyPosition(sku, locationId));
-          bySku.set(locationId, draft);
-          this.#size++;
-        }
-        return draft;
-      },
-      (draft) => changed.push(draft),
-    );
-    return changed;
+    this.#changed = [];
+    applyInPlace(event, this.#target);
+    return this.#changed;
   }
 
   /** The position of a SKU at a location, if any event has touched it. */
@@ -226,34 +228,35 @@ function copyOf(p: Position): Draft {
  * The one implementation of the ledger's rules: changes the drafts that `draftOf` hands
  * out and reports each one it changed to `changed`, once.
  */
-function applyInPlace(
-  event: StockEvent,
-  draftOf: (sku: string, locationId: string) => Draft,
-  changed: (draft: Draft) => void,
-): void {
+interface DraftTarget {
+  draftOf(sku: string, locationId: string): Draft;
+  changed(draft: Draft): void;
+}
+
+function applyInPlace(event: StockEvent, target: DraftTarget): void {
   switch (event.type) {
     case "stock.counted": {
-      const draft = draftOf(event.sku, event.locationId);
-      if (count(draft, event)) changed(draft);
+      const draft = target.draftOf(event.sku, event.locationId);
+      if (count(draft, event)) target.changed(draft);
       return;
     }
     case "stock.reserved":
     case "reservation.released":
     case "reservation.expired": {
-      const draft = draftOf(event.sku, event.locationId);
-      if (reserve(draft, event)) changed(draft);
+      const draft = target.draftOf(event.sku, event.locationId);
+      if (reserve(draft, event)) target.changed(draft);
       return;
     }
     case "safety-stock.set": {
-      const draft = draftOf(event.sku, event.locationId);
-      if (setSafetyStock(draft, event)) changed(draft);
+      const draft = target.draftOf(event.sku, event.locationId);
+      if (setSafetyStock(draft, event)) target.changed(draft);
       return;
     }
     case "order.fulfilled":
       return;
     default:
       for (const effect of effectsOf(event)) {
-        const draft = draftOf(effect.sku, effect.locationId);
+        const draft = target.draftOf(effect.sku, effect.locationId);
         const entry: JournalEntry = {
           eventId: event.id,
           at: event.at,
@@ -263,7 +266,7 @@ function applyInPlace(
           committed: effect.committed,
           orderId: effect.orderId,
         };
-        if (enter(draft, entry)) changed(draft);
+        if (enter(draft, entry)) target.changed(draft);
       }
   }
 }
