@@ -1,5 +1,11 @@
 import { applyBuffer, type BufferOutcome, bufferedQuantity } from "./buffer.js";
-import type { Catalog, CompiledChannel, CompiledListing, CompiledPool } from "./catalog.js";
+import {
+  type Catalog,
+  type CompiledChannel,
+  type CompiledListing,
+  type CompiledPool,
+  findListing,
+} from "./catalog.js";
 import type { StockLevels } from "./stock-levels.js";
 
 /** Names one published quantity: a listing on a channel, at one of its locations if it has them. */
@@ -82,7 +88,7 @@ export class Allocation {
  * @throws RangeError when the listing or channel location is not in the catalog.
  */
 export function slotOf(catalog: Catalog, ref: ListingRef): number {
-  const li = catalog.listingIndex.get(`${ref.channelId}\u0000${ref.listingId}`);
+  const li = findListing(catalog, ref.channelId, ref.listingId);
   if (li === undefined)
     throw new RangeError(`No listing "${ref.listingId}" on channel "${ref.channelId}"`);
   const listing = catalog.listings[li] as CompiledListing;

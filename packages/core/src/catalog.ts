@@ -168,8 +168,8 @@ export interface Catalog {
   readonly channelIndex: ReadonlyMap<string, number>;
   readonly channelSlots: readonly ChannelSlot[];
   readonly listings: readonly CompiledListing[];
-  /** Listing index by `channelId` NUL `listingId`. */
-  readonly listingIndex: ReadonlyMap<string, number>;
+  /** For each channel (by index), its listings' indexes by listing id. */
+  readonly listingIndex: readonly ReadonlyMap<string, number>[];
   /** For each SKU, the listings that use it (single or in a bundle), ascending. */
   readonly listingsBySku: ReadonlyMap<string, readonly number[]>;
   /** Total allocation slots (Σ listings × their channel's slots). */
@@ -186,6 +186,16 @@ export interface Catalog {
   >;
   /** The SKUs the system of record knows, when given. */
   readonly skus: ReadonlySet<string> | undefined;
+}
+
+/** The index of a listing in `catalog.listings`, or `undefined`. */
+export function findListing(
+  catalog: Catalog,
+  channelId: string,
+  listingId: string,
+): number | undefined {
+  const ci = catalog.channelIndex.get(channelId);
+  return ci === undefined ? undefined : catalog.listingIndex[ci]?.get(listingId);
 }
 
 interface Problem {
@@ -407,7 +417,7 @@ export function compileCatalog(input: CatalogConfig): Catalog {
     return components;
   };
   const listings: CompiledListing[] = [];
-  const listingIndex = new Map<string, number>();
+  const listingIndex = config.channels.map(() => new Map<string, number>());
   const singleSkuListing = new Map<string, number>();
   const listingsBySku = new Map<string, number[]>();
   let slotCount = 0;
@@ -417,8 +427,8 @@ export function compileCatalog(input: CatalogConfig): Catalog {
       problem("MAPPING_MISSING", ["listings", i, "channelId"], `unknown channel "${l.channelId}"`);
       return;
     }
-    const key = `${l.channelId}\u0000${l.listingId}`;
-    if (listingIndex.has(key)) {
+    const ofChannel = listingIndex[ci] as Map<string, number>;
+    if (ofChannel.has(l.listingId)) {
       problem(
         "MAPPING_DUPLICATE",
         ["listings", i, "listingId"],
@@ -447,7 +457,7 @@ export function compileCatalog(input: CatalogConfig): Catalog {
       singleSkuListing.set(skuKey, listings.length);
     }
     const index = listings.length;
-    listingIndex.set(key, index);
+    ofChannel.set(l.listingId, index);
     listings.push({
       channelIndex: ci,
       listingId: l.listingId,

@@ -1,4 +1,9 @@
-import type { Catalog, CompiledChannel, CompiledListing } from "./catalog.js";
+import {
+  type Catalog,
+  type CompiledChannel,
+  type CompiledListing,
+  findListing,
+} from "./catalog.js";
 import { OmnistockError } from "./errors.js";
 
 /** A SKU and a number of units. */
@@ -186,7 +191,7 @@ export function expandListingLines(
 ): SkuQuantity[] {
   const demand = new Map<string, number>();
   for (const line of lines) {
-    const li = catalog.listingIndex.get(`${channelId}\u0000${line.listingId}`);
+    const li = findListing(catalog, channelId, line.listingId);
     if (li === undefined) {
       throw new OmnistockError(
         "MAPPING_MISSING",

@@ -26,6 +26,12 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const byRef = (allocation: Allocation) =>
   Object.fromEntries([...allocation.lines()].map((line) => [listingKey(line), line.quantity]));
 
+function allocated(config: CatalogConfig, levels: Record<string, Record<string, number>>) {
+  const catalog = compileCatalog(config);
+  const stock = stockFrom(levels);
+  return { catalog, stock, allocation: allocate(catalog, stock) };
+}
+
 describe("allocation properties", () => {
   it("never shows a quantity below zero", () => {
     fc.assert(
@@ -39,9 +45,7 @@ describe("allocation properties", () => {
   it("never shows a listing above the available stock of its sources", () => {
     fc.assert(
       fc.property(catalogArb(), levelsArb, (config, levels) => {
-        const catalog = compileCatalog(config);
-        const stock = stockFrom(levels);
-        const allocation = allocate(catalog, stock);
+        const { catalog, stock, allocation } = allocated(config, levels);
         for (const line of allocation.lines()) {
           const sources = sourcesOf(catalog, line.slot);
           for (const c of listingOf(catalog, line.slot).components) {
@@ -56,9 +60,7 @@ describe("allocation properties", () => {
   it("keeps a split pool's channels' sum at or under the pool, SKU by SKU", () => {
     fc.assert(
       fc.property(catalogArb({ split: true }), levelsArb, (config, levels) => {
-        const catalog = compileCatalog(config);
-        const stock = stockFrom(levels);
-        const allocation = allocate(catalog, stock);
+        const { catalog, stock, allocation } = allocated(config, levels);
         for (const pool of catalog.pools) {
           const members = new Set(pool.channels);
           for (const sku of SKUS) {
@@ -82,9 +84,7 @@ describe("allocation properties", () => {
   it("never shows a bundle above what any component allows", () => {
     fc.assert(
       fc.property(catalogArb(), levelsArb, (config, levels) => {
-        const catalog = compileCatalog(config);
-        const stock = stockFrom(levels);
-        const allocation = allocate(catalog, stock);
+        const { catalog, stock, allocation } = allocated(config, levels);
         for (const line of allocation.lines()) {
           const listing = listingOf(catalog, line.slot);
           if (!listing.isBundle) continue;

@@ -246,6 +246,10 @@ describe("allocation: split pools", () => {
 });
 
 describe("allocation: bundles", () => {
+  const giftSet = [
+    { sku: "MUG", quantity: 2 },
+    { sku: "TEA", quantity: 1 },
+  ];
   const config: CatalogConfig = {
     locations: outlets,
     channels: [
@@ -256,30 +260,21 @@ describe("allocation: bundles", () => {
       {
         channelId: "shopify",
         listingId: "GIFT-SET",
-        components: [
-          { sku: "MUG", quantity: 2 },
-          { sku: "TEA", quantity: 1 },
-        ],
+        components: giftSet,
       },
       { channelId: "shopify", listingId: "MUG", sku: "MUG" },
       { channelId: "shopify", listingId: "TEA", sku: "TEA" },
       {
         channelId: "amazon",
         listingId: "GIFT-SET",
-        components: [
-          { sku: "MUG", quantity: 2 },
-          { sku: "TEA", quantity: 1 },
-        ],
+        components: giftSet,
       },
       { channelId: "amazon", listingId: "TEA", sku: "TEA" },
     ],
     bundles: [
       {
         sku: "GIFT-SET",
-        components: [
-          { sku: "MUG", quantity: 2 },
-          { sku: "TEA", quantity: 1 },
-        ],
+        components: giftSet,
       },
     ],
   };
