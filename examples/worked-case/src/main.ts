@@ -11,6 +11,7 @@ import {
   listingKey,
   parseStockEvent,
   plan,
+  positionKey,
   reallocate,
   replay,
   routeOrder,
@@ -160,7 +161,10 @@ for (const u of updates) {
 console.log("\nEvery channel's number and why:");
 const final = allocate(catalog, stock);
 for (const line of final.lines()) {
-  const why = explainSlot(catalog, stock, line.slot);
+  const why = explainSlot(catalog, stock, line.slot, {
+    positions: (sku, loc) => positions.get(positionKey(sku, loc)),
+    asOf: now,
+  });
   const where = line.channelLocationId === undefined ? "" : ` @ ${line.channelLocationId}`;
   console.log(
     `  ${`${line.channelId}${where} ${line.listingId}`.padEnd(36)} ${String(line.quantity).padStart(3)}  ${why.summary}`,

@@ -6,6 +6,7 @@ import {
   type CompiledPool,
   findListing,
 } from "./catalog.js";
+import { type Position, reservedAt } from "./position.js";
 import type { StockLevels } from "./stock-levels.js";
 
 /** Names one published quantity: a listing on a channel, at one of its locations if it has them. */
@@ -134,7 +135,7 @@ export function refOfSlot(catalog: Catalog, slot: number): ListingRef {
  */
 export function allocate(catalog: Catalog, stock: StockLevels): Allocation {
   const quantities = new Int32Array(catalog.slotCount);
-  const pools = new PoolCalculator(catalog, stock);
+  const pools = calculatorFor(catalog, stock);
   const bundles: number[] = [];
   for (const [sku, listingIndexes] of catalog.listingsBySku) {
     let computed = false;
@@ -145,14 +146,16 @@ export function allocate(catalog: Catalog, stock: StockLevels): Allocation {
         pools.compute(sku);
         computed = true;
       }
-      fillSingle(catalog, listing, pools.slotPools, quantities);
+      fillSingle(catalog, listing, pools.slotPools, quantities, listing.firstSlot);
     }
   }
   catalog.listings.forEach((listing, li) => {
     if (listing.isBundle) bundles.push(li);
   });
-  for (const li of bundles)
-    fillBundle(catalog, catalog.listings[li] as CompiledListing, pools, quantities);
+  for (const li of bundles) {
+    const listing = catalog.listings[li] as CompiledListing;
+    fillBundle(catalog, listing, pools, quantities, listing.firstSlot);
+  }
   return new Allocation(catalog, quantities);
 }
 
@@ -170,22 +173,19 @@ export function reallocate(
 ): SlotQuantity[] {
   const affected = new Set<number>();
   for (const sku of skus) for (const li of catalog.listingsBySku.get(sku) ?? []) affected.add(li);
-  const pools = new PoolCalculator(catalog, stock);
+  const pools = calculatorFor(catalog, stock);
   const out: SlotQuantity[] = [];
-  const ordered = [...affected].sort((a, b) => a - b);
-  for (const li of ordered) {
+  const quantities = new Int32Array(maxSlotsPerChannel(catalog));
+  for (const li of [...affected].sort((a, b) => a - b)) {
     const listing = catalog.listings[li] as CompiledListing;
-    const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots;
-    const quantities = new Int32Array(slots.length);
-    const shifted = { ...listing, firstSlot: 0 };
-    if (listing.isBundle) fillBundle(catalog, shifted, pools, quantities);
+    const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots.length;
+    if (listing.isBundle) fillBundle(catalog, listing, pools, quantities, 0);
     else {
       pools.compute((listing.components[0] as { sku: string }).sku);
-      fillSingle(catalog, shifted, pools.slotPools, quantities);
+      fillSingle(catalog, listing, pools.slotPools, quantities, 0);
     }
-    for (let k = 0; k < slots.length; k++) {
+    for (let k = 0; k < slots; k++)
       out.push({ slot: listing.firstSlot + k, quantity: quantities[k] as number });
-    }
   }
   return out;
 }
@@ -197,6 +197,8 @@ export interface SourceExplanation {
   readonly available: number;
   /** How much of it this channel may draw on, and why. */
   readonly counted: number;
+  /** What the available units are made of, when positions were given. */
+  readonly position?: PositionBreakdown;
   readonly share:
     | { readonly kind: "shared"; readonly setAsideForOthers: number }
     | { readonly kind: "dedicated"; readonly percent?: number; readonly units?: number }
@@ -206,6 +208,30 @@ export interface SourceExplanation {
         readonly weight: number;
         readonly ofUnits: number;
       };
+}
+
+/** What makes up a source's available units, when positions are given to {@link explainSlot}. */
+export interface PositionBreakdown {
+  readonly onHand: number;
+  /** Sold on a channel, not yet recorded by the POS (in-flight orders). */
+  readonly committed: number;
+  readonly reserved: number;
+  readonly unsellable: number;
+  readonly safetyStock: number;
+}
+
+/** Options of {@link explainSlot}. */
+export interface ExplainOptions {
+  /**
+   * The ledger's positions, to break each source's available units down into on hand,
+   * committed (in-flight orders), reserved, unsellable and safety stock.
+   */
+  readonly positions?: (sku: string, locationId: string) => Position | undefined;
+  /**
+   * The time reservations are judged at, as for the stock levels.
+   * @default every reservation not ended counts
+   */
+  readonly asOf?: number;
 }
 
 /** One component of a listing, with its own pool. */
@@ -237,11 +263,16 @@ export interface Explanation extends AllocationLine {
  * Explains one slot's quantity: its sources, shares, binding bundle component and buffer.
  * Computed on demand from the same rules as {@link allocate}, so it always agrees with it.
  */
-export function explainSlot(catalog: Catalog, stock: StockLevels, slot: number): Explanation {
+export function explainSlot(
+  catalog: Catalog,
+  stock: StockLevels,
+  slot: number,
+  options: ExplainOptions = {},
+): Explanation {
   const listing = catalog.listings[catalog.slotListing[slot] as number] as CompiledListing;
   const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
   const cs = catalog.slotChannelSlot[slot] as number;
-  const pools = new PoolCalculator(catalog, stock);
+  const pools = calculatorFor(catalog, stock);
   const components: ComponentExplanation[] = listing.components.map((c) => {
     pools.compute(c.sku);
     const pool = pools.slotPools[cs] as number;
@@ -250,7 +281,15 @@ export function explainSlot(catalog: Catalog, stock: StockLevels, slot: number):
       quantityPerListing: c.quantity,
       pool,
       allows: Math.floor(pool / c.quantity),
-      sources: pools.explainSources(channel, cs),
+      sources: pools.explainSources(channel, cs).map((source) => {
+        const position = options.positions?.(c.sku, source.locationId);
+        return position === undefined
+          ? source
+          : {
+              ...source,
+              position: breakdownOf(position, options.asOf ?? Number.NEGATIVE_INFINITY),
+            };
+      }),
     };
   });
   let binding: ComponentExplanation | undefined;
@@ -258,7 +297,10 @@ export function explainSlot(catalog: Catalog, stock: StockLevels, slot: number):
   const pool = binding?.allows ?? 0;
   const buffer = applyBuffer(pool, channel.buffer, channel.lowStock);
   const line = { ...refOfSlot(catalog, slot), slot, quantity: buffer.quantity };
-  const where = components[0]?.sources.map((s) => `${s.locationId} ${s.counted}`).join(" + ") ?? "";
+  const where =
+    components[0]?.sources
+      .map((s) => `${s.locationId} ${s.counted}${heldBack(s.position)}`)
+      .join(" + ") ?? "";
   const summary = [
     listing.isBundle
       ? `bundle: ${components.map((c) => `${c.sku} allows ${c.allows}`).join(", ")}; ${binding?.sku} binds at ${pool}`
@@ -277,28 +319,52 @@ export function explainSlot(catalog: Catalog, stock: StockLevels, slot: number):
   };
 }
 
+function breakdownOf(position: Position, asOf: number): PositionBreakdown {
+  return {
+    onHand: position.onHand,
+    committed: position.committed,
+    reserved: reservedAt(position, asOf),
+    unsellable: position.unsellable,
+    safetyStock: position.safetyStock,
+  };
+}
+
+/** " (20 on hand − 2 committed)" when anything is held back from on hand, else "". */
+function heldBack(b: PositionBreakdown | undefined): string {
+  if (b === undefined) return "";
+  const parts = [
+    [b.committed, "committed"],
+    [b.reserved, "reserved"],
+    [b.unsellable, "unsellable"],
+    [b.safetyStock, "safety stock"],
+  ].filter(([units]) => (units as number) > 0);
+  return parts.length === 0
+    ? ""
+    : ` (${b.onHand} on hand − ${parts.map(([u, what]) => `${u} ${what}`).join(" − ")})`;
+}
+
+/** Writes a single-SKU listing's quantity at each of its slots, from `out[base]` on. */
 function fillSingle(
   catalog: Catalog,
   listing: CompiledListing,
   slotPools: Int32Array,
   out: Int32Array,
+  base: number,
 ): void {
   const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
   const { slots, buffer = {}, lowStock } = channel;
   for (let k = 0; k < slots.length; k++) {
-    out[listing.firstSlot + k] = bufferedQuantity(
-      slotPools[slots[k] as number] as number,
-      buffer,
-      lowStock,
-    );
+    out[base + k] = bufferedQuantity(slotPools[slots[k] as number] as number, buffer, lowStock);
   }
 }
 
+/** Writes a bundle's quantity at each of its slots, from `out[base]` on. */
 function fillBundle(
   catalog: Catalog,
   listing: CompiledListing,
   pools: PoolCalculator,
   out: Int32Array,
+  base: number,
 ): void {
   const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
   const { slots, buffer = {}, lowStock } = channel;
@@ -313,7 +379,7 @@ function fillBundle(
     }
   }
   for (let k = 0; k < slots.length; k++) {
-    out[listing.firstSlot + k] = bufferedQuantity(least[k] as number, buffer, lowStock);
+    out[base + k] = bufferedQuantity(least[k] as number, buffer, lowStock);
   }
 }
 
@@ -323,7 +389,7 @@ function fillBundle(
  */
 class PoolCalculator {
   readonly #catalog: Catalog;
-  readonly #stock: StockLevels;
+  #stock: StockLevels | undefined;
   readonly #width: number;
   /** What remains at each location after dedicated shares. */
   readonly #remainder: Int32Array;
@@ -334,13 +400,18 @@ class PoolCalculator {
   #sku: string | undefined;
   #row: Readonly<Int32Array> = new Int32Array(0);
 
-  constructor(catalog: Catalog, stock: StockLevels) {
+  constructor(catalog: Catalog) {
     this.#catalog = catalog;
-    this.#stock = stock;
     this.#width = catalog.locations.length;
     this.#remainder = new Int32Array(this.#width);
     this.#view = new Int32Array(catalog.channels.length * this.#width);
     this.slotPools = new Int32Array(catalog.channelSlots.length);
+  }
+
+  /** Reads from `stock` from now on. */
+  use(stock: StockLevels): void {
+    this.#stock = stock;
+    this.#sku = undefined;
   }
 
   compute(sku: string): void {
@@ -348,7 +419,7 @@ class PoolCalculator {
     this.#sku = sku;
     const catalog = this.#catalog;
     const width = this.#width;
-    const row = this.#stock.row(sku);
+    const row = (this.#stock as StockLevels).row(sku);
     this.#row = row;
     const remainder = this.#remainder;
     for (let l = 0; l < width; l++) remainder[l] = row[l] ?? 0;
@@ -415,6 +486,28 @@ class PoolCalculator {
       };
     });
   }
+}
+
+const calculators = new WeakMap<Catalog, PoolCalculator>();
+
+/**
+ * The catalog's pool calculator, reused between calls (its buffers are sized by the
+ * catalog): everything here is synchronous, so no two calls share it at once.
+ */
+function calculatorFor(catalog: Catalog, stock: StockLevels): PoolCalculator {
+  let calculator = calculators.get(catalog);
+  if (calculator === undefined) {
+    calculator = new PoolCalculator(catalog);
+    calculators.set(catalog, calculator);
+  }
+  calculator.use(stock);
+  return calculator;
+}
+
+function maxSlotsPerChannel(catalog: Catalog): number {
+  let most = 0;
+  for (const c of catalog.channels) most = Math.max(most, c.slots.length);
+  return most;
 }
 
 interface Carve {

@@ -390,3 +390,47 @@ describe("allocation: returns and incremental recompute", () => {
     expect(reallocate(catalog, stock, ["A"]).map((c) => c.slot)).toEqual([0, 2]);
   });
 });
+
+describe("explanations", () => {
+  it("name the in-flight orders committed at a source", () => {
+    const catalog = compileCatalog({
+      locations: [{ id: "warehouse" }],
+      channels: [
+        {
+          id: "amazon",
+          feed: { mode: "single", locationId: "warehouse" },
+          buffer: { percent: 15 },
+        },
+      ],
+      listings: [{ channelId: "amazon", listingId: "MUG", sku: "MUG" }],
+    });
+    const positions = replay(
+      [
+        { type: "stock.counted", id: "c", at: 1, locationId: "warehouse", sku: "MUG", onHand: 20 },
+        {
+          type: "order.placed",
+          id: "o",
+          at: 2,
+          channelId: "shopify",
+          orderId: "1001",
+          lines: [{ sku: "MUG", locationId: "warehouse", quantity: 2 }],
+        },
+      ].map(parseStockEvent),
+    );
+    const stock = StockLevels.fromPositions(["warehouse"], positions.values(), 3);
+    const why = explainSlot(catalog, stock, 0, {
+      positions: (sku, loc) => positions.get(positionKey(sku, loc)),
+      asOf: 3,
+    });
+    expect(why.components[0]?.sources[0]?.position).toEqual({
+      onHand: 20,
+      committed: 2,
+      reserved: 0,
+      unsellable: 0,
+      safetyStock: 0,
+    });
+    expect(why.summary).toBe(
+      "warehouse 18 (20 on hand − 2 committed) = 18; buffer (default) holds back 3; shows 15",
+    );
+  });
+});
