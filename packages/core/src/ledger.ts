@@ -22,6 +22,7 @@ export interface LedgerResult {
 }
 
 const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
+const NOTHING_CHANGED: readonly Position[] = Object.freeze([]);
 
 /**
  * Applies one event to the positions it concerns and returns their new values. Pure: the
@@ -51,12 +52,13 @@ const NO_CHANGE: LedgerResult = { positions: [], touched: [] };
 export function applyEvent(source: PositionSource, event: StockEvent): LedgerResult {
   const changed: Position[] = [];
   applyInPlace(event, {
+    owned: false,
     draftOf: (sku, locationId) => {
       const found =
         typeof source === "function"
           ? source(sku, locationId)
           : source.get(positionKey(sku, locationId));
-      return copyOf(found ?? emptyPosition(sku, locationId));
+      return found === undefined ? (emptyPosition(sku, locationId) as Draft) : copyOf(found);
     },
     changed: (draft) => changed.push(draft),
   });
@@ -100,26 +102,28 @@ export function replay(
 export class Ledger {
   readonly #bySku = new Map<string, Map<string, Draft>>();
   #size = 0;
-  #changed: Position[] = [];
+  #changed: readonly Position[] = NOTHING_CHANGED;
   readonly #target: DraftTarget = {
+    owned: true,
     draftOf: (sku, locationId) => {
       const bySku = this.#slot(sku);
       let draft = bySku.get(locationId);
       if (draft === undefined) {
-        draft = copyOf(emptyPosition(sku, locationId));
+        draft = emptyPosition(sku, locationId) as Draft;
         bySku.set(locationId, draft);
         this.#size++;
       }
       return draft;
     },
     changed: (draft) => {
-      this.#changed.push(draft);
+      if (this.#changed === NOTHING_CHANGED) this.#changed = [draft];
+      else (this.#changed as Position[]).push(draft);
     },
   };
 
   /** Starts from copies of existing positions. */
   constructor(positions: Iterable<Position> = []) {
-    for (const p of positions) this.#slot(p.sku).set(p.locationId, copyOf(p));
+    for (const p of positions) this.#slot(p.sku).set(p.locationId, owned(p));
     for (const bySku of this.#bySku.values()) this.#size += bySku.size;
   }
 
@@ -132,7 +136,7 @@ export class Ledger {
    * Applies one event and returns the positions it changed (none for a duplicate).
    */
   apply(event: StockEvent): readonly Position[] {
-    this.#changed = [];
+    this.#changed = NOTHING_CHANGED;
     applyInPlace(event, this.#target);
     return this.#changed;
   }
@@ -151,7 +155,7 @@ export class Ledger {
   settle(horizon: number): void {
     for (const bySku of this.#bySku.values()) {
       for (const [locationId, draft] of bySku)
-        bySku.set(locationId, copyOf(settlePosition(draft, horizon)));
+        bySku.set(locationId, owned(settlePosition(draft, horizon)));
     }
   }
 
@@ -224,11 +228,20 @@ function copyOf(p: Position): Draft {
   };
 }
 
+/** A copy whose journal the {@link Ledger} may grow in place. */
+function owned(p: Position): Draft {
+  const draft = copyOf(p);
+  draft.journal = p.journal.slice();
+  return draft;
+}
+
 /**
  * The one implementation of the ledger's rules: changes the drafts that `draftOf` hands
  * out and reports each one it changed to `changed`, once.
  */
 interface DraftTarget {
+  /** Whether the drafts' journals belong to the target alone and may grow in place. */
+  readonly owned: boolean;
   draftOf(sku: string, locationId: string): Draft;
   changed(draft: Draft): void;
 }
@@ -266,7 +279,7 @@ function applyInPlace(event: StockEvent, target: DraftTarget): void {
           committed: effect.committed,
           orderId: effect.orderId,
         };
-        if (enter(draft, entry)) target.changed(draft);
+        if (enter(draft, entry, target.owned)) target.changed(draft);
       }
   }
 }
@@ -281,54 +294,55 @@ interface Effect {
   readonly orderId: string | undefined;
 }
 
-/** The effects of one event, one per position, in the order the lines first name them. */
-class Effects {
-  readonly list: Effect[] = [];
-  #byKey: Map<string, Effect> | undefined;
+/** Index of a bulk event's effects by position, reused: the ledger is synchronous. */
+const bulkIndex = new Map<string, Effect>();
 
-  add(
-    sku: string,
-    locationId: string,
-    onHand: number,
-    unsellable: number,
-    incoming: number,
-    orderId?: string,
-    committed = 0,
-  ): void {
-    const effect = this.#find(sku, locationId);
-    if (effect === undefined) {
-      const created: Effect = { sku, locationId, onHand, unsellable, incoming, committed, orderId };
-      this.list.push(created);
-      this.#byKey?.set(positionKey(sku, locationId), created);
-      return;
-    }
-    effect.onHand += onHand;
-    effect.unsellable += unsellable;
-    effect.incoming += incoming;
-    effect.committed += committed;
+/**
+ * Adds one line's change to the effects of an event, merging lines that name the same
+ * position; the effects keep the order in which the lines first name them.
+ */
+function addEffect(
+  effects: Effect[],
+  sku: string,
+  locationId: string,
+  onHand: number,
+  unsellable: number,
+  incoming: number,
+  orderId?: string,
+  committed = 0,
+): void {
+  let effect: Effect | undefined;
+  // Most events move one or two positions: scan; index only bulk events.
+  if (effects.length > 8) {
+    if (bulkIndex.size === 0)
+      for (const e of effects) bulkIndex.set(positionKey(e.sku, e.locationId), e);
+    effect = bulkIndex.get(positionKey(sku, locationId));
+  } else {
+    for (const e of effects) if (e.sku === sku && e.locationId === locationId) effect = e;
   }
-
-  #find(sku: string, locationId: string): Effect | undefined {
-    // Most events move one or two positions: scan; index only bulk events.
-    if (this.#byKey === undefined && this.list.length > 8) {
-      this.#byKey = new Map(this.list.map((e) => [positionKey(e.sku, e.locationId), e]));
-    }
-    if (this.#byKey !== undefined) return this.#byKey.get(positionKey(sku, locationId));
-    for (const e of this.list) if (e.sku === sku && e.locationId === locationId) return e;
-    return undefined;
+  if (effect === undefined) {
+    effect = { sku, locationId, onHand, unsellable, incoming, committed, orderId };
+    effects.push(effect);
+    if (bulkIndex.size > 0) bulkIndex.set(positionKey(sku, locationId), effect);
+    return;
   }
+  effect.onHand += onHand;
+  effect.unsellable += unsellable;
+  effect.incoming += incoming;
+  effect.committed += committed;
 }
 
 /** Each position's effect of a delta event. */
 function effectsOf(event: StockEvent): Effect[] {
-  const effects = new Effects();
+  const effects: Effect[] = [];
   switch (event.type) {
     case "pos.sale":
       for (const line of event.lines) {
         if (event.orderRef === undefined)
-          effects.add(line.sku, event.locationId, -line.quantity, 0, 0);
+          addEffect(effects, line.sku, event.locationId, -line.quantity, 0, 0);
         else
-          effects.add(
+          addEffect(
+            effects,
             line.sku,
             event.locationId,
             -line.quantity,
@@ -341,11 +355,19 @@ function effectsOf(event: StockEvent): Effect[] {
       break;
     case "pos.return":
       for (const line of event.lines) {
-        effects.add(line.sku, event.locationId, line.quantity, line.restock ? 0 : line.quantity, 0);
+        addEffect(
+          effects,
+          line.sku,
+          event.locationId,
+          line.quantity,
+          line.restock ? 0 : line.quantity,
+          0,
+        );
       }
       break;
     case "stock.adjusted":
-      effects.add(
+      addEffect(
+        effects,
         event.sku,
         event.locationId,
         event.bucket === "onHand" ? event.delta : 0,
@@ -355,7 +377,8 @@ function effectsOf(event: StockEvent): Effect[] {
       break;
     case "stock.received":
       for (const line of event.lines) {
-        effects.add(
+        addEffect(
+          effects,
           line.sku,
           event.locationId,
           line.quantity,
@@ -366,33 +389,39 @@ function effectsOf(event: StockEvent): Effect[] {
       break;
     case "transfer.sent":
       for (const line of event.lines) {
-        effects.add(line.sku, event.fromLocationId, -line.quantity, 0, 0);
-        effects.add(line.sku, event.toLocationId, 0, 0, line.quantity);
+        addEffect(effects, line.sku, event.fromLocationId, -line.quantity, 0, 0);
+        addEffect(effects, line.sku, event.toLocationId, 0, 0, line.quantity);
       }
       break;
     case "transfer.received":
       for (const line of event.lines)
-        effects.add(line.sku, event.toLocationId, line.quantity, 0, -line.quantity);
+        addEffect(effects, line.sku, event.toLocationId, line.quantity, 0, -line.quantity);
       break;
     case "order.placed":
       for (const line of event.lines)
-        effects.add(line.sku, line.locationId, 0, 0, 0, event.orderId, line.quantity);
+        addEffect(effects, line.sku, line.locationId, 0, 0, 0, event.orderId, line.quantity);
       break;
     case "order.cancelled":
     case "order.refunded":
       for (const line of event.lines)
-        effects.add(line.sku, line.locationId, 0, 0, 0, event.orderId, -line.quantity);
+        addEffect(effects, line.sku, line.locationId, 0, 0, 0, event.orderId, -line.quantity);
       break;
     default:
       break;
   }
-  return effects.list;
+  bulkIndex.clear();
+  return effects;
 }
 
-function enter(draft: Draft, entry: JournalEntry): boolean {
+function enter(draft: Draft, entry: JournalEntry, owned: boolean): boolean {
   if (entry.at <= draft.settled.through) return false;
-  for (const e of draft.journal) if (e.eventId === entry.eventId) return false;
-  draft.journal = insertSorted(draft.journal, entry);
+  const { journal } = draft;
+  const i = insertionPoint(journal, entry);
+  const there = journal[i];
+  if (there !== undefined && there.at === entry.at && there.eventId === entry.eventId) return false;
+  if (owned && journal.length >= GROW_IN_PLACE_FROM)
+    (journal as JournalEntry[]).splice(i, 0, entry);
+  else draft.journal = withEntry(journal, i, entry);
   if (entry.orderId === undefined && entry.unsellable === 0 && entry.incoming === 0) {
     // The common case (a sale, a receipt, an on-hand adjustment) moves on hand alone.
     if (draft.count === undefined || entry.at > draft.count.at) draft.onHand += entry.onHand;
@@ -486,11 +515,32 @@ function recomputeTotals(draft: Draft): void {
   draft.incoming = Math.max(0, incoming);
 }
 
-function insertSorted(journal: readonly JournalEntry[], entry: JournalEntry): JournalEntry[] {
-  let i = journal.length;
-  while (i > 0 && compareEntries(journal[i - 1] as JournalEntry, entry) > 0) i--;
-  // Built at its exact length: positions are many, and arrays grown by push or splice
-  // keep spare capacity.
+/**
+ * Journals at least this long, when the {@link Ledger} owns them, grow in place; shorter
+ * ones are copied at their exact length, because positions are many and arrays grown in
+ * place keep spare capacity.
+ */
+const GROW_IN_PLACE_FROM = 8;
+
+/** Where an entry goes in a journal sorted by time then event id (binary search). */
+function insertionPoint(journal: readonly JournalEntry[], entry: JournalEntry): number {
+  let low = 0;
+  let high = journal.length;
+  // Entries mostly arrive in time order: check the end first.
+  if (high > 0 && compareEntries(journal[high - 1] as JournalEntry, entry) < 0) return high;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareEntries(journal[mid] as JournalEntry, entry) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function withEntry(
+  journal: readonly JournalEntry[],
+  i: number,
+  entry: JournalEntry,
+): JournalEntry[] {
   const next = new Array<JournalEntry>(journal.length + 1);
   for (let k = 0; k < i; k++) next[k] = journal[k] as JournalEntry;
   next[i] = entry;

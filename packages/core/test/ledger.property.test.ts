@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   applyEvent,
   availableAt,
+  Ledger,
   type Position,
   parseStockEvent,
   replay,
@@ -48,7 +49,7 @@ describe("ledger properties", () => {
   it("replaying events in any order gives the same positions (deltas commute, counts and holds are order-free)", () => {
     fc.assert(
       fc.property(
-        eventList().chain((events) =>
+        eventList(60, 5).chain((events) =>
           fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length })),
         ),
         ([events, shuffled]) => {
@@ -134,6 +135,31 @@ describe("ledger properties", () => {
           expect(totals(replay(afterHorizon, settled), 70)).toEqual(
             totals(replay(afterHorizon, positions), 70),
           );
+        },
+      ),
+    );
+  });
+
+  it("the in-place Ledger ends with the same positions as the pure reducer, duplicates included", () => {
+    fc.assert(
+      fc.property(
+        eventList(120, 60).chain((events) =>
+          fc.tuple(
+            fc.constant(events),
+            fc.array(fc.nat(Math.max(0, events.length - 1)), { maxLength: 20 }),
+          ),
+        ),
+        ([events, repeats]) => {
+          const parsedEvents = parsed([
+            ...events,
+            ...repeats.flatMap((i) => (events[i] ? [events[i]] : [])),
+          ]);
+          const ledger = new Ledger();
+          for (const event of parsedEvents) ledger.apply(event);
+          const fromLedger = new Map(
+            [...ledger.positions()].map((p) => [`${p.sku}\u0000${p.locationId}`, p]),
+          );
+          expect(totals(fromLedger)).toEqual(totals(replay(parsedEvents)));
         },
       ),
     );

@@ -93,8 +93,8 @@ export const eventArb: fc.Arbitrary<StockEventInput> = fc.oneof(
 ) as fc.Arbitrary<StockEventInput>;
 
 /** A list of events with unique ids and random times. */
-export const eventList = (maxLength = 25): fc.Arbitrary<StockEventInput[]> =>
-  fc.array(fc.tuple(eventArb, time), { maxLength }).map((pairs) =>
+export const eventList = (maxLength = 25, minLength = 0): fc.Arbitrary<StockEventInput[]> =>
+  fc.array(fc.tuple(eventArb, time), { minLength, maxLength }).map((pairs) =>
     pairs.map(([event, at], i) => {
       const clean = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined));
       return { ...clean, id: `e${i}`, at } as StockEventInput;
