@@ -188,10 +188,10 @@ export function settlePosition(position: Position, horizon: number): Position {
       continue;
     }
     if (count === undefined || entry.at > count.at) onHand += entry.onHand;
-    unsellable += entry.unsellable;
-    incoming += entry.incoming;
+    unsellable += entry.unsellable ?? 0;
+    incoming += entry.incoming ?? 0;
     if (entry.orderId !== undefined) {
-      commitments[entry.orderId] = (commitments[entry.orderId] ?? 0) + entry.committed;
+      commitments[entry.orderId] = (commitments[entry.orderId] ?? 0) + (entry.committed ?? 0);
     }
   }
   // A net of zero is a closed order. A negative net (a release seen before its order) is
@@ -270,18 +270,27 @@ function applyInPlace(event: StockEvent, target: DraftTarget): void {
     default:
       for (const effect of effectsOf(event)) {
         const draft = target.draftOf(effect.sku, effect.locationId);
-        const entry: JournalEntry = {
-          eventId: event.id,
-          at: event.at,
-          onHand: effect.onHand,
-          unsellable: effect.unsellable,
-          incoming: effect.incoming,
-          committed: effect.committed,
-          orderId: effect.orderId,
-        };
+        const entry = entryOf(event, effect);
         if (enter(draft, entry, target.owned)) target.changed(draft);
       }
   }
+}
+
+/** The journal entry of one effect, in the smallest shape that holds it. */
+function entryOf(event: StockEvent, effect: Effect): JournalEntry {
+  if (effect.orderId === undefined && effect.unsellable === 0 && effect.incoming === 0) {
+    return { eventId: event.id, at: event.at, onHand: effect.onHand };
+  }
+  return {
+    eventId: event.id,
+    at: event.at,
+    onHand: effect.onHand,
+    unsellable: effect.unsellable,
+    incoming: effect.incoming,
+    ...(effect.orderId === undefined
+      ? {}
+      : { orderId: effect.orderId, committed: effect.committed }),
+  };
 }
 
 interface Effect {
@@ -422,7 +431,11 @@ function enter(draft: Draft, entry: JournalEntry, owned: boolean): boolean {
   if (owned && journal.length >= GROW_IN_PLACE_FROM)
     (journal as JournalEntry[]).splice(i, 0, entry);
   else draft.journal = withEntry(journal, i, entry);
-  if (entry.orderId === undefined && entry.unsellable === 0 && entry.incoming === 0) {
+  if (
+    entry.orderId === undefined &&
+    entry.unsellable === undefined &&
+    entry.incoming === undefined
+  ) {
     // The common case (a sale, a receipt, an on-hand adjustment) moves on hand alone.
     if (draft.count === undefined || entry.at > draft.count.at) draft.onHand += entry.onHand;
   } else recomputeTotals(draft);
@@ -500,11 +513,11 @@ function recomputeTotals(draft: Draft): void {
   let byOrder: Record<string, number> | undefined;
   for (const entry of journal) {
     if (level === undefined || entry.at > level.at) onHand += entry.onHand;
-    unsellable += entry.unsellable;
-    incoming += entry.incoming;
+    unsellable += entry.unsellable ?? 0;
+    incoming += entry.incoming ?? 0;
     if (entry.orderId !== undefined) {
       byOrder ??= { ...settled.commitments };
-      byOrder[entry.orderId] = (byOrder[entry.orderId] ?? 0) + entry.committed;
+      byOrder[entry.orderId] = (byOrder[entry.orderId] ?? 0) + (entry.committed ?? 0);
     }
   }
   let committed = 0;

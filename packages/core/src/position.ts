@@ -14,16 +14,19 @@ export interface Reservation {
   readonly setBy: { readonly at: number; readonly eventId: string } | undefined;
 }
 
-/** One event's effect on one position, kept until settled. */
+/**
+ * One event's effect on one position, kept until settled. Buckets an event does not move
+ * are left out (most entries move on hand alone), which keeps positions small.
+ */
 export interface JournalEntry {
   readonly eventId: string;
   readonly at: number;
   readonly onHand: number;
-  readonly unsellable: number;
-  readonly incoming: number;
-  /** The channel order whose commitment this entry changes, if any. */
-  readonly orderId: string | undefined;
-  readonly committed: number;
+  readonly unsellable?: number;
+  readonly incoming?: number;
+  /** The channel order whose commitment this entry changes, with the change. */
+  readonly orderId?: string;
+  readonly committed?: number;
 }
 
 /** The last absolute count of on hand, which beats every delta at or before its time. */
