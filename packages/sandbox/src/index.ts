@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export * from "./bigcommerce/index.js";
 export * from "./common/faults.js";
 export * from "./common/random.js";
 export * from "./common/serve.js";

@@ -1,20 +1,34 @@
+import {
+  type BigCommerceControl,
+  type BigCommerceServer,
+  type BigCommerceServerOptions,
+  createBigCommerceServer,
+} from "./bigcommerce/server.js";
 import type { Faults } from "./common/faults.js";
 import { createWebhookDispatcher, withApiFaults } from "./common/faults.js";
 import { createRandom } from "./common/random.js";
 import { serve } from "./common/serve.js";
-import type { Clock } from "./common/types.js";
+import type { Clock, DeliverWebhook, PlatformServer } from "./common/types.js";
 import {
   createLightspeedServer,
   type LightspeedControl,
+  type LightspeedServer,
   type LightspeedServerOptions,
 } from "./lightspeed/server.js";
+
+/** Options every platform takes in {@link startSandbox}, besides its own. */
+interface PlatformStart {
+  /** Faults from the start; change them later with `setFaults`. */
+  readonly faults?: Faults;
+}
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
   /** Start a fake Lightspeed X-Series store. */
-  readonly lightspeed?: Omit<LightspeedServerOptions, "deliver" | "clock" | "seed"> & {
-    readonly faults?: Faults;
-  };
+  readonly lightspeed?: Omit<LightspeedServerOptions, "deliver" | "clock" | "seed"> & PlatformStart;
+  /** Start a fake BigCommerce store. */
+  readonly bigcommerce?: Omit<BigCommerceServerOptions, "deliver" | "clock" | "seed"> &
+    PlatformStart;
   /**
    * Seed of every random draw (ids, faults), so a run repeats exactly.
    * @default 1
@@ -39,11 +53,9 @@ export interface SandboxPlatform<Control, Credentials> {
 
 /** The running sandbox. */
 export interface Sandbox {
-  readonly lightspeed?: SandboxPlatform<
-    LightspeedControl,
-    ReturnType<typeof createLightspeedServer>["credentials"]
-  >;
-  /** Stops every server and frees the ports. */
+  readonly lightspeed?: SandboxPlatform<LightspeedControl, LightspeedServer["credentials"]>;
+  readonly bigcommerce?: SandboxPlatform<BigCommerceControl, BigCommerceServer["credentials"]>;
+  /** Delivers queued webhooks, stops every server and frees the ports. */
   close(): Promise<void>;
 }
 
@@ -52,7 +64,7 @@ export interface Sandbox {
  *
  * @example
  * ```ts
- * const sandbox = await startSandbox({ lightspeed: {} });
+ * const sandbox = await startSandbox({ lightspeed: {}, bigcommerce: {} });
  * const outlet = sandbox.lightspeed!.control.addOutlet("Main Street");
  * const res = await fetch(`${sandbox.lightspeed!.url}/api/2.0/outlets`, {
  *   headers: { authorization: `Bearer ${sandbox.lightspeed!.credentials.personalToken}` },
@@ -63,33 +75,37 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const closers: (() => Promise<void>)[] = [];
-  let lightspeed: Sandbox["lightspeed"];
-  if (options.lightspeed !== undefined) {
-    const { faults: initial, ...rest } = options.lightspeed;
+  const shared = { seed, ...(options.clock === undefined ? {} : { clock: options.clock }) };
+
+  async function start<
+    S extends PlatformServer & {
+      rateLimitedResponse(): Response;
+      control: unknown;
+      credentials: unknown;
+    },
+  >(
+    salt: number,
+    initial: Faults | undefined,
+    create: (deliver: DeliverWebhook) => S,
+  ): Promise<SandboxPlatform<S["control"], S["credentials"]>> {
     let faults = initial;
     const webhooks = createWebhookDispatcher({
-      random: createRandom(seed + 101),
+      random: createRandom(seed * 31 + salt),
       faults: () => faults?.webhooks,
     });
-    const server = createLightspeedServer({
-      ...rest,
-      seed,
-      deliver: (delivery) => webhooks.deliver(delivery),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    });
-    const served = await serve(
-      withApiFaults(
-        (r) => server.fetch(r),
-        server,
-        () => faults?.api,
-        createRandom(seed + 1),
-      ),
+    const server = create((delivery) => webhooks.deliver(delivery));
+    const handler = withApiFaults(
+      (r) => server.fetch(r),
+      server,
+      () => faults?.api,
+      createRandom(seed * 37 + salt),
     );
+    const served = await serve(handler);
     closers.push(async () => {
       await webhooks.drain();
       await served.close();
     });
-    lightspeed = {
+    return {
       url: served.url,
       credentials: server.credentials,
       control: server.control,
@@ -99,10 +115,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       drainWebhooks: () => webhooks.drain(),
     };
   }
-  return {
-    ...(lightspeed === undefined ? {} : { lightspeed }),
+
+  const sandbox: { -readonly [K in keyof Sandbox]: Sandbox[K] } = {
     async close() {
       await Promise.all(closers.map((close) => close()));
     },
   };
+  if (options.lightspeed !== undefined) {
+    const { faults, ...own } = options.lightspeed;
+    sandbox.lightspeed = await start(1, faults, (deliver) =>
+      createLightspeedServer({ ...own, ...shared, deliver }),
+    );
+  }
+  if (options.bigcommerce !== undefined) {
+    const { faults, ...own } = options.bigcommerce;
+    sandbox.bigcommerce = await start(2, faults, (deliver) =>
+      createBigCommerceServer({ ...own, ...shared, deliver }),
+    );
+  }
+  return sandbox;
 }

@@ -52,12 +52,17 @@ export async function responseErrors(
       ?.schema ?? (response.schema as object | undefined);
   if (schema === undefined)
     throw new Error(`The spec gives no JSON schema for ${method} ${path} ${status}`);
+  return schemaErrors(schema, body);
+}
+
+/** The schema errors of a value against a plain JSON Schema (an empty list when it conforms). */
+export function schemaErrors(schema: object, value: unknown): string[] {
   let validate = compiled.get(schema);
   if (validate === undefined) {
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
-  return validate(body)
+  return validate(value)
     ? []
     : (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message}`);
 }
