@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from "./activity/index.js";
 export * from "./bigcommerce/index.js";
 export * from "./common/faults.js";
 export * from "./common/random.js";
