@@ -6,6 +6,7 @@
  */
 
 export * from "./activity/index.js";
+export * from "./amazon/index.js";
 export * from "./bigcommerce/index.js";
 export * from "./common/faults.js";
 export * from "./common/random.js";

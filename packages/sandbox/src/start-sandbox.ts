@@ -1,4 +1,10 @@
 import {
+  type AmazonControl,
+  type AmazonServer,
+  type AmazonServerOptions,
+  createAmazonServer,
+} from "./amazon/server.js";
+import {
   type BigCommerceControl,
   type BigCommerceServer,
   type BigCommerceServerOptions,
@@ -26,6 +32,8 @@ interface PlatformStart {
 export interface SandboxOptions {
   /** Start a fake Lightspeed X-Series store. */
   readonly lightspeed?: Omit<LightspeedServerOptions, "deliver" | "clock" | "seed"> & PlatformStart;
+  /** Start a fake Amazon Selling Partner API. */
+  readonly amazon?: Omit<AmazonServerOptions, "deliver" | "clock" | "seed"> & PlatformStart;
   /** Start a fake BigCommerce store. */
   readonly bigcommerce?: Omit<BigCommerceServerOptions, "deliver" | "clock" | "seed"> &
     PlatformStart;
@@ -54,6 +62,7 @@ export interface SandboxPlatform<Control, Credentials> {
 /** The running sandbox. */
 export interface Sandbox {
   readonly lightspeed?: SandboxPlatform<LightspeedControl, LightspeedServer["credentials"]>;
+  readonly amazon?: SandboxPlatform<AmazonControl, AmazonServer["credentials"]>;
   readonly bigcommerce?: SandboxPlatform<BigCommerceControl, BigCommerceServer["credentials"]>;
   /** Delivers queued webhooks, stops every server and frees the ports. */
   close(): Promise<void>;
@@ -125,6 +134,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const { faults, ...own } = options.lightspeed;
     sandbox.lightspeed = await start(1, faults, (deliver) =>
       createLightspeedServer({ ...own, ...shared, deliver }),
+    );
+  }
+  if (options.amazon !== undefined) {
+    const { faults, ...own } = options.amazon;
+    sandbox.amazon = await start(3, faults, (deliver) =>
+      createAmazonServer({ ...own, ...shared, deliver }),
     );
   }
   if (options.bigcommerce !== undefined) {
