@@ -13,4 +13,5 @@ export * from "./common/random.js";
 export * from "./common/serve.js";
 export * from "./common/types.js";
 export * from "./lightspeed/index.js";
+export * from "./shopify/index.js";
 export * from "./start-sandbox.js";

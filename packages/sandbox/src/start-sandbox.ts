@@ -22,6 +22,13 @@ import {
   type LightspeedServerOptions,
 } from "./lightspeed/server.js";
 
+import {
+  createShopifyServer,
+  type ShopifyControl,
+  type ShopifyServer,
+  type ShopifyServerOptions,
+} from "./shopify/server.js";
+
 /** Options every platform takes in {@link startSandbox}, besides its own. */
 interface PlatformStart {
   /** Faults from the start; change them later with `setFaults`. */
@@ -32,6 +39,9 @@ interface PlatformStart {
 export interface SandboxOptions {
   /** Start a fake Lightspeed X-Series store. */
   readonly lightspeed?: Omit<LightspeedServerOptions, "deliver" | "clock" | "seed"> & PlatformStart;
+  /** Start fake Shopify stores, one per entry (a retailer often runs two). */
+  readonly shopify?: readonly (Omit<ShopifyServerOptions, "deliver" | "clock" | "seed"> &
+    PlatformStart)[];
   /** Start a fake Amazon Selling Partner API. */
   readonly amazon?: Omit<AmazonServerOptions, "deliver" | "clock" | "seed"> & PlatformStart;
   /** Start a fake BigCommerce store. */
@@ -62,6 +72,7 @@ export interface SandboxPlatform<Control, Credentials> {
 /** The running sandbox. */
 export interface Sandbox {
   readonly lightspeed?: SandboxPlatform<LightspeedControl, LightspeedServer["credentials"]>;
+  readonly shopify: readonly SandboxPlatform<ShopifyControl, ShopifyServer["credentials"]>[];
   readonly amazon?: SandboxPlatform<AmazonControl, AmazonServer["credentials"]>;
   readonly bigcommerce?: SandboxPlatform<BigCommerceControl, BigCommerceServer["credentials"]>;
   /** Delivers queued webhooks, stops every server and frees the ports. */
@@ -126,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const sandbox: { -readonly [K in keyof Sandbox]: Sandbox[K] } = {
+    shopify: [],
     async close() {
       await Promise.all(closers.map((close) => close()));
     },
@@ -136,6 +148,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       createLightspeedServer({ ...own, ...shared, deliver }),
     );
   }
+  const stores: SandboxPlatform<ShopifyControl, ShopifyServer["credentials"]>[] = [];
+  for (const [i, store] of (options.shopify ?? []).entries()) {
+    const { faults, ...own } = store;
+    stores.push(
+      await start(10 + i, faults, (deliver) =>
+        createShopifyServer({
+          shop: `sandbox-${i + 1}.myshopify.com`,
+          ...own,
+          ...shared,
+          seed: seed + i,
+          deliver,
+        }),
+      ),
+    );
+  }
+  sandbox.shopify = stores;
   if (options.amazon !== undefined) {
     const { faults, ...own } = options.amazon;
     sandbox.amazon = await start(3, faults, (deliver) =>

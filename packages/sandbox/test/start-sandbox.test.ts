@@ -49,4 +49,47 @@ describe("startSandbox", () => {
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
+
+  it("starts all four platforms, two Shopify stores among them, each on its own loopback port", async () => {
+    const sandbox = await startSandbox({
+      lightspeed: {},
+      shopify: [{}, { plan: "plus" }],
+      amazon: {},
+      bigcommerce: {},
+    });
+    const urls = [
+      sandbox.lightspeed?.url,
+      ...sandbox.shopify.map((s) => s.url),
+      sandbox.amazon?.url,
+      sandbox.bigcommerce?.url,
+    ];
+    expect(new Set(urls).size).toBe(5);
+    expect(sandbox.shopify.map((s) => s.credentials.shop)).toEqual([
+      "sandbox-1.myshopify.com",
+      "sandbox-2.myshopify.com",
+    ]);
+    const shop = sandbox.shopify[1];
+    if (shop === undefined) throw new Error("no second store");
+    const answer = await fetch(`${shop.url}/admin/api/2026-04/graphql.json`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-access-token": shop.credentials.accessToken,
+      },
+      body: JSON.stringify({ query: "{ locations(first: 1) { nodes { id } } }" }),
+    });
+    const body = (await answer.json()) as {
+      extensions: { cost: { throttleStatus: { maximumAvailable: number } } };
+    };
+    expect(body.extensions.cost.throttleStatus.maximumAvailable).toBe(20_000);
+    const bc = sandbox.bigcommerce;
+    const quota = await fetch(
+      `${bc?.url}/stores/${bc?.credentials.storeHash}/v3/inventory/locations`,
+      {
+        headers: { "x-auth-token": bc?.credentials.accessToken ?? "" },
+      },
+    );
+    expect(quota.headers.get("x-rate-limit-requests-quota")).toBe("150");
+    await sandbox.close();
+  });
 });
