@@ -319,6 +319,7 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
       };
       products.set(product.id, product);
       bySku.set(sku, product.id);
+      emit("product.update", productJson(product));
       return product;
     },
     setInventory(sku, outletId, level) {

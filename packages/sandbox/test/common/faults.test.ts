@@ -41,6 +41,17 @@ describe("API faults", () => {
     expect(share(200)).toBeGreaterThan(0.55);
   });
 
+  it("leave a request unanswered at the timeout rate, so the client's timeout fires", async () => {
+    const { serve } = await import("../../src/index.js");
+    const served = await serve(
+      withApiFaults(ok, limited, () => ({ timeoutRate: 1 }), createRandom(1)),
+    );
+    await expect(fetch(served.url, { signal: AbortSignal.timeout(150) })).rejects.toThrow(
+      /timeout|abort/i,
+    );
+    await served.close();
+  });
+
   it("pass everything through when there are no faults", async () => {
     const handler = withApiFaults(ok, limited, () => undefined, createRandom(1));
     expect((await handler(new Request("http://x/"))).status).toBe(200);

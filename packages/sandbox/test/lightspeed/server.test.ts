@@ -176,6 +176,17 @@ describe("Lightspeed fake: webhooks", () => {
     expect(hook?.headers["x-signature"]).toBe(`signature=${expected},algorithm=HMAC-SHA256`);
   });
 
+  it("sends product.update when a product is created", () => {
+    control.subscribe("product.update", "http://127.0.0.1:1/products");
+    delivered.length = 0;
+    control.addProduct({ sku: "JAM" });
+    const hook = delivered.find((d) => d.topic === "product.update");
+    expect(JSON.parse(new URLSearchParams(hook?.body).get("payload") ?? "{}")).toMatchObject({
+      sku: "JAM",
+      has_inventory: true,
+    });
+  });
+
   it("registers webhooks through the API and refuses a duplicate with 409", async () => {
     const body = JSON.stringify({
       url: "http://127.0.0.1:1/sales",
