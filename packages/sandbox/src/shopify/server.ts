@@ -610,49 +610,24 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
   const search = (query: string | undefined, key: string) =>
     new RegExp(`(?:^|\\s)${key}:(\\S+)`).exec(query ?? "")?.[1];
 
+  type ListArgs = { first?: number; after?: string; query?: string };
+  /** The ids of a map's entries whose SKU matches the search's `sku:` term, if any. */
+  const bySku = (map: ReadonlyMap<string, { readonly sku: string }>, query: string | undefined) => {
+    const sku = search(query, "sku");
+    return [...map].filter(([, v]) => sku === undefined || v.sku === sku).map(([id]) => id);
+  };
+
   function rootValue(keys: ReadonlyMap<string, string>) {
     return {
       location: ({ id }: { id?: string }) =>
         id === undefined ? ([...locations.values()][0] ?? null) : locationNode(id),
       locations: ({ first = 50, after }: { first?: number; after?: string }) =>
         connection([...locations.values()], first, after),
-      productVariants: ({
-        first = 50,
-        after,
-        query,
-      }: {
-        first?: number;
-        after?: string;
-        query?: string;
-      }) => {
-        const sku = search(query, "sku");
-        return connection(
-          [...variants.keys()]
-            .filter((id) => sku === undefined || variants.get(id)?.sku === sku)
-            .map(variantNode),
-          first,
-          after,
-        );
-      },
+      productVariants: ({ first = 50, after, query }: ListArgs) =>
+        connection(bySku(variants, query).map(variantNode), first, after),
       inventoryItem: ({ id }: { id: string }) => itemNode(id),
-      inventoryItems: ({
-        first = 50,
-        after,
-        query,
-      }: {
-        first?: number;
-        after?: string;
-        query?: string;
-      }) => {
-        const sku = search(query, "sku");
-        return connection(
-          [...items.keys()]
-            .filter((id) => sku === undefined || items.get(id)?.sku === sku)
-            .map(itemNode),
-          first,
-          after,
-        );
-      },
+      inventoryItems: ({ first = 50, after, query }: ListArgs) =>
+        connection(bySku(items, query).map(itemNode), first, after),
       orders: ({
         first = 50,
         after,
