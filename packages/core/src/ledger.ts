@@ -454,7 +454,18 @@ function count(draft: Draft, event: StockEventOf<"stock.counted">): boolean {
   draft.count = level;
   // Every settled entry is at or before `through`, hence before this count: none add to it.
   if (draft.settled.onHand !== 0) draft.settled = { ...draft.settled, onHand: 0 };
-  recomputeTotals(draft);
+  // A count moves on hand alone: the deltas after it, found by binary search, go on top.
+  const { journal } = draft;
+  let low = 0;
+  let high = journal.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((journal[mid] as JournalEntry).at <= level.at) low = mid + 1;
+    else high = mid;
+  }
+  let onHand = level.onHand;
+  for (let k = low; k < journal.length; k++) onHand += (journal[k] as JournalEntry).onHand;
+  draft.onHand = onHand;
   return true;
 }
 
