@@ -186,6 +186,17 @@ describe("createHttpClient", () => {
     expect(refused).toMatchObject({ code: "NETWORK", platform: "amazon", retryable: true });
   });
 
+  it("stops waiting when the caller's signal aborts", async () => {
+    script.push(() => undefined); // never answers
+    const controller = new AbortController();
+    const pending = client({ retry: { retries: 0 } }).http.request({
+      path: "/slow",
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error("shutting down")), 50);
+    await expect(pending).rejects.toThrow("shutting down");
+  });
+
   it("keeps tokens and secrets out of error messages", async () => {
     script.push((_req, res) =>
       json(res, 400, {
