@@ -14,6 +14,7 @@ export * from "./events.js";
 export * from "./ledger.js";
 export * from "./planner.js";
 export * from "./position.js";
+export * from "./roles.js";
 export * from "./routing.js";
 export * from "./sku-mapping.js";
 export * from "./stock-levels.js";

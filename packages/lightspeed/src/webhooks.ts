@@ -1,0 +1,178 @@
+import { OmnistockError, parseWith, type StockEvent, validationError } from "@omnistock/core";
+import { verifyHmac } from "@omnistock/transport";
+import { z } from "zod";
+import { inventoryWebhookSchema, productWebhookSchema, saleWebhookSchema } from "./schemas.js";
+
+/** Sale statuses whose lines have left the shelf. */
+const TAKES_STOCK = new Set([
+  "CLOSED",
+  "ONACCOUNT",
+  "ONACCOUNT_CLOSED",
+  "LAYBY_CLOSED",
+  "AWAITING_DISPATCH",
+  "AWAITING_PICKUP",
+  "DISPATCHED_CLOSED",
+  "PICKED_UP_CLOSED",
+]);
+
+/** Options of {@link parseLightspeedWebhook}. */
+export interface ParseLightspeedWebhookOptions {
+  /** The raw body, exactly as received (form-encoded, with a JSON `payload` field). */
+  readonly body: string;
+  /** The `X-Signature` header (`signature=…,algorithm=HMAC-SHA256`). */
+  readonly signature: string | null | undefined;
+  /**
+   * The OAuth app's client secret(s): webhooks to OAuth apps are signed with it. Without
+   * secrets (personal-token stores send unsigned webhooks) nothing is verified.
+   */
+  readonly secrets?: readonly string[];
+  /** The SKU of a Lightspeed product id (`undefined` for one Omnistock does not track). */
+  readonly skuOf: (productId: string) => string | undefined;
+  /** @default the outlet id itself */
+  readonly locationOf?: (outletId: string) => string;
+  /** @default Date.now */
+  readonly clock?: () => number;
+}
+
+/** What a Lightspeed webhook said. */
+export interface LightspeedWebhook {
+  readonly type: "inventory.update" | "sale.update" | "product.update";
+  /**
+   * The de-duplication key. Lightspeed sends no delivery id, so it is derived from the
+   * object and its version: a redelivery of the same change gets the same key.
+   */
+  readonly deliveryId: string;
+  /** The stock events it carries (none for `product.update`). */
+  readonly events: readonly StockEvent[];
+  /** For `product.update`: the product, to refresh the catalogue and SKU mapping. */
+  readonly product?: z.output<typeof productWebhookSchema>;
+}
+
+const formSchema = z.object({
+  type: z.enum(["inventory.update", "sale.update", "product.update"]),
+  payload: z.string().min(1),
+});
+
+/**
+ * Verifies and parses a Lightspeed X-Series webhook into stock events: `inventory.update`
+ * becomes a counted level with its version; `sale.update` of a sale that took stock
+ * (closed, on account, …) becomes a POS sale — a return when its quantities are negative —
+ * and a voided sale gives its stock back; `product.update` is a catalogue change. A sale
+ * recorded for a channel order carries its `source_id` (`channel:order`, see
+ * `saleReference`) as the `orderRef` that releases the order's commitment.
+ *
+ * The signature is checked before anything is parsed. Lightspeed does not say how the
+ * `X-Signature` value is encoded, so hex and base64 are both accepted.
+ *
+ * @throws {@link OmnistockError} `SIGNATURE` for a bad signature, `VALIDATION` naming the
+ *   field for a malformed body.
+ */
+export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): LightspeedWebhook {
+  if (options.secrets !== undefined && options.secrets.length > 0) {
+    const signature = /signature=([^,]+)/.exec(options.signature ?? "")?.[1];
+    const valid = ["hex", "base64"].some((encoding) =>
+      verifyHmac({
+        payload: options.body,
+        signature,
+        secrets: options.secrets as readonly string[],
+        encoding: encoding as "hex" | "base64",
+      }),
+    );
+    if (!valid)
+      throw new OmnistockError(
+        "SIGNATURE",
+        "Lightspeed webhook rejected: the X-Signature does not match",
+        { platform: "lightspeed" },
+      );
+  }
+  const form = parseWith(
+    formSchema,
+    Object.fromEntries(new URLSearchParams(options.body)),
+    "Lightspeed webhook",
+    { platform: "lightspeed" },
+  );
+  let payload: unknown;
+  try {
+    payload = JSON.parse(form.payload);
+  } catch {
+    throw validationError("Lightspeed webhook", [{ path: ["payload"], message: "not JSON" }], {
+      platform: "lightspeed",
+    });
+  }
+  const locationOf = options.locationOf ?? ((id: string) => id);
+  const at = (options.clock ?? Date.now)();
+  const what = `Lightspeed ${form.type} webhook payload`;
+
+  if (form.type === "inventory.update") {
+    const level = parseWith(inventoryWebhookSchema, payload, what, { platform: "lightspeed" });
+    const sku = options.skuOf(level.product_id);
+    const deliveryId = `lightspeed:inventory:${level.product_id}:${level.outlet_id}:${level.version ?? level.count}`;
+    const events: StockEvent[] =
+      sku === undefined
+        ? []
+        : [
+            {
+              type: "stock.counted",
+              id: deliveryId,
+              at,
+              locationId: locationOf(level.outlet_id),
+              sku,
+              onHand: Math.trunc(level.count),
+              ...(level.version === undefined ? {} : { version: level.version }),
+            },
+          ];
+    return { type: form.type, deliveryId, events };
+  }
+  if (form.type === "product.update") {
+    const product = parseWith(productWebhookSchema, payload, what, { platform: "lightspeed" });
+    return {
+      type: form.type,
+      deliveryId: `lightspeed:product:${product.id}:${product.version ?? at}`,
+      events: [],
+      product,
+    };
+  }
+  const sale = parseWith(saleWebhookSchema, payload, what, { platform: "lightspeed" });
+  const deliveryId = `lightspeed:sale:${sale.id}:${sale.status}:${sale.version ?? ""}`;
+  const locationId = locationOf(sale.outlet_id);
+  const lines = (sale.line_items ?? []).flatMap((line) => {
+    const sku = options.skuOf(line.product_id);
+    return sku === undefined || line.quantity === 0 ? [] : [{ sku, quantity: line.quantity }];
+  });
+  const sold = lines.filter((l) => l.quantity > 0);
+  const returned = lines
+    .filter((l) => l.quantity < 0)
+    .map((l) => ({ sku: l.sku, quantity: -l.quantity, restock: true }));
+  const events: StockEvent[] = [];
+  // A sale that takes stock is one event id whatever its later status: a void reverses it.
+  const saleEvent = `lightspeed:sale:${sale.id}`;
+  if (TAKES_STOCK.has(sale.status)) {
+    if (sold.length > 0) {
+      events.push({
+        type: "pos.sale",
+        id: saleEvent,
+        at,
+        locationId,
+        lines: sold,
+        ...(sale.source_id ? { orderRef: sale.source_id } : {}),
+      });
+    }
+    if (returned.length > 0)
+      events.push({
+        type: "pos.return",
+        id: `${saleEvent}:return`,
+        at,
+        locationId,
+        lines: returned,
+      });
+  } else if (sale.status === "VOIDED" && sold.length > 0) {
+    events.push({
+      type: "pos.return",
+      id: `${saleEvent}:void`,
+      at,
+      locationId,
+      lines: sold.map((l) => ({ ...l, restock: true })),
+    });
+  }
+  return { type: "sale.update", deliveryId, events };
+}
