@@ -98,6 +98,23 @@ describe("Lightspeed stock source", () => {
   });
 });
 
+describe("Lightspeed stock adjustments", () => {
+  it("applies corrections as deltas, more than 1,000 in several requests", async () => {
+    const { control } = sandbox.lightspeed!;
+    const lightspeed = client();
+    const products = new Map((await lightspeed.products()).map((p) => [p.sku, p.id]));
+    const before = control.inventory("MUG-RED", mall);
+    const items = Array.from({ length: 1_001 }, (_, i) => ({
+      productId: products.get("MUG-RED") as string,
+      outletId: mall,
+      delta: i % 2 === 0 ? 1 : -1,
+      reason: i % 2 === 0 ? "STOCK_FOUND" : "DAMAGE",
+    }));
+    await lightspeed.adjustStock(items);
+    expect(control.inventory("MUG-RED", mall)).toBe(before + 1);
+  });
+});
+
 describe("Lightspeed sales-order sink", () => {
   it("records a channel order as a sale at the routed outlet once, and voids it to give the stock back", async () => {
     const { control } = sandbox.lightspeed!;
