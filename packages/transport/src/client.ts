@@ -7,36 +7,74 @@ import {
 import ky, { isNetworkError, isTimeoutError } from "ky";
 import PQueue from "p-queue";
 import pRetry from "p-retry";
+import { z } from "zod";
+import { numberHeader } from "./headers.js";
 import type { RateLimiter, ThrottledEvent } from "./limiter.js";
-import { redact } from "./redact.js";
+import { abortSignal, checkOptions, fn, milliseconds } from "./options.js";
+import { redact, SECRET_HEADERS } from "./redact.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { type Clock, type Sleep, systemClock, systemSleep } from "./time.js";
 
 /**
- * Whether a request may be sent again after a failure that may have reached the
- * platform: `safe` for reads, `idempotent` for absolute writes or writes that carry an
- * idempotency key, `unsafe` for the rest. A 429 is retried whatever this says: the
- * platform refused the request before doing anything.
+ * Whether a request may be sent again after a failure that may have reached the platform:
+ * `safe` for reads, `idempotent` for absolute writes (set the quantity to 7) and writes
+ * that carry an idempotency key, `unsafe` for the rest (add 3 to the quantity). A 429 is
+ * retried whatever this says: the platform refused the request before doing anything.
+ *
+ * Note: the HTTP method says nothing reliable here — BigCommerce's relative adjustment is a
+ * `PUT` — so anything but `GET` is `unsafe` unless the caller says otherwise.
+ *
+ * @example
+ * ```ts
+ * // An absolute set: sending it twice leaves the same quantity.
+ * await bigcommerce.request({
+ *   method: "PUT",
+ *   path: "/v3/inventory/adjustments/absolute",
+ *   json: { items: [{ location_id: 1, variant_id: 7, quantity: 5 }] },
+ *   replay: "idempotent",
+ * });
+ * ```
  */
 export type Replay = "safe" | "idempotent" | "unsafe";
 
-/** One request. */
+/** An HTTP method the client sends. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * One request: see {@link HttpClient.request}.
+ *
+ * @example
+ * ```ts
+ * const request: RequestOptions = {
+ *   method: "PATCH",
+ *   path: `/listings/2021-08-01/items/${sellerId}/${sku}`,
+ *   query: { marketplaceIds: "ATVPDKIKX0DER" },
+ *   json: patch,
+ *   operation: "patchListingsItem",
+ *   replay: "idempotent",
+ * };
+ * ```
+ */
 export interface RequestOptions {
   /** @default "GET" */
-  readonly method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Path after the base URL, e.g. `/api/2.0/outlets`. */
+  readonly method?: HttpMethod;
+  /**
+   * The path after the client's base URL, e.g. `/api/2.0/outlets`. Never an absolute URL:
+   * credentials must not travel to another host.
+   */
   readonly path: string;
   /** Query parameters; arrays repeat the name; `undefined` values are left out. */
   readonly query?: Readonly<
     Record<string, string | number | boolean | readonly string[] | undefined>
   >;
-  /** A body sent as JSON. */
+  /** A body sent as JSON (not with `body`). */
   readonly json?: unknown;
-  /** A raw body (a form, a feed document). */
+  /** A raw body: a form, a feed document (not with `json`). */
   readonly body?: string | URLSearchParams;
+  /** Headers of this request, over the client's. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * Budget units the request spends (1; for Shopify, the query's requested cost).
+   * Budget units the request spends: 1 request, or for Shopify the query's requested cost.
    * @default 1
    */
   readonly cost?: number;
@@ -44,12 +82,16 @@ export interface RequestOptions {
   readonly operation?: string;
   /** @default "safe" for GET, "unsafe" otherwise */
   readonly replay?: Replay;
-  /** Overrides the client's timeout. */
+  /**
+   * Per-attempt timeout in milliseconds, over the client's.
+   * @default the client's `timeoutMs`
+   */
   readonly timeoutMs?: number;
+  /** Cancels the request, its waits and its retries; it rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
 
-/** A platform's answer. */
+/** A platform's successful answer. */
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Headers;
@@ -61,7 +103,17 @@ export interface HttpResponse {
   readonly attempts: number;
 }
 
-/** What the client tells an observer: typed, never a bare console line. */
+/**
+ * What the client tells an observer: typed, never a bare console line. URLs are paths with
+ * query, credentials scrubbed.
+ *
+ * @example
+ * ```ts
+ * const onEvent = (event: TransportEvent) => {
+ *   if (event.type === "retry") logger.warn(`${event.platform} ${event.code}`, event);
+ * };
+ * ```
+ */
 export type TransportEvent =
   | {
       readonly type: "request";
@@ -78,14 +130,19 @@ export type TransportEvent =
       readonly status: number;
       readonly durationMs: number;
       readonly attempt: number;
+      readonly requestId: string | undefined;
     }
   | {
       readonly type: "retry";
       readonly platform: PlatformName;
       readonly method: string;
       readonly url: string;
+      /** The attempt that failed. */
       readonly attempt: number;
+      /** The wait before the next attempt. */
       readonly delayMs: number;
+      /** Whether the wait is the platform's (`Retry-After`, reset headers) or our backoff. */
+      readonly source: "server" | "backoff";
       readonly code: OmnistockErrorCode;
     }
   | ({ readonly type: "throttled" } & ThrottledEvent);
@@ -98,56 +155,80 @@ export interface RetryOptions {
    */
   readonly retries?: number;
   /**
-   * The first backoff; each retry doubles it, with full jitter.
+   * The first backoff; each retry doubles it, with full jitter (a random wait up to it).
    * @default 250
    */
   readonly minDelayMs?: number;
   /**
-   * The longest backoff (a server's `Retry-After` may ask for longer, and wins).
+   * The longest backoff. A platform's own wait may be longer, and wins.
    * @default 30000
    */
   readonly maxDelayMs?: number;
+  /**
+   * The longest wait a platform may ask for before the client gives up instead: the
+   * `RATE_LIMITED` error then carries `retryAfterMs`, so a durable outbox can come back
+   * later rather than hold a connection slot. Five minutes is Lightspeed's whole window.
+   * @default 300000
+   */
+  readonly maxRetryAfterMs?: number;
 }
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions {
   /** The platform, named in errors and events. */
   readonly platform: PlatformName;
-  /** e.g. `https://example.retail.lightspeed.app` or a sandbox URL. */
+  /**
+   * The account's API root, e.g. `https://example.retail.lightspeed.app` or
+   * `https://api.bigcommerce.com/stores/abc123`, or a sandbox URL. Request paths are
+   * appended to it.
+   */
   readonly baseUrl: string;
   /**
-   * The fetch to use (a test double, an instrumented fetch, undici with a proxy).
+   * The fetch to use: a test double, an instrumented fetch, undici with a proxy.
    * @default globalThis.fetch
    */
   readonly fetch?: typeof fetch;
   /** Headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Credentials for each attempt, e.g. a bearer token that may be refreshed meanwhile. */
+  /**
+   * Credentials for each attempt, e.g. a bearer token that may have been refreshed
+   * meanwhile. Their values are scrubbed from every error and event.
+   */
   readonly auth?: () =>
     | Readonly<Record<string, string>>
     | Promise<Readonly<Record<string, string>>>;
   /** The platform's rate limiter: requests wait for the budget and teach it from answers. */
   readonly limiter?: RateLimiter;
   /**
-   * Per-attempt timeout in milliseconds.
+   * Per-attempt timeout in milliseconds, for the answer and for reading its body.
    * @default 30000
    */
   readonly timeoutMs?: number;
+  /** @default see {@link RetryOptions} */
   readonly retry?: RetryOptions;
   /**
-   * Requests in flight at once.
+   * Requests in flight at once (p-queue).
    * @default 4
    */
   readonly concurrency?: number;
-  /** Values never to show in errors or events (tokens, client secrets). */
+  /** Values never to show in errors or events: tokens, client secrets, webhook secrets. */
   readonly secrets?: readonly string[];
   /**
-   * Tells whether a 2xx body is in fact a throttle (Shopify's GraphQL `THROTTLED`), and
-   * how long to wait if the platform says.
+   * Tells whether a 2xx body is in fact a throttle, and how long to wait if the platform
+   * says. For Shopify, pass {@link shopifyThrottledBody}.
    */
   readonly throttledBody?: (body: unknown) => { readonly retryAfterMs?: number } | undefined;
+  /** Typed events: `request`, `response`, `retry`, `throttled`. */
   readonly onEvent?: (event: TransportEvent) => void;
+  /**
+   * The clock, for durations and for reading `Retry-After` dates.
+   * @default Date.now
+   */
   readonly clock?: Clock;
+  /**
+   * How to wait between attempts.
+   * @default a real timer
+   */
   readonly sleep?: Sleep;
   /**
    * Randomness for jitter, in [0, 1).
@@ -160,47 +241,125 @@ export interface HttpClientOptions {
 export interface HttpClient {
   readonly platform: PlatformName;
   /**
-   * Sends a request, waiting for the rate budget, retrying what is safe to retry.
+   * Sends a request: waits for the rate budget, sends it with fresh credentials, teaches
+   * the limiter from the answer, and retries what is safe to retry — the platform's wait
+   * first, else exponential backoff with full jitter.
    *
-   * @throws {@link OmnistockError} with code `RATE_LIMITED`, `AUTH`, `REQUEST`, `SERVER`,
-   *   `NETWORK` or `TIMEOUT`, the status and request id where known; credentials scrubbed.
+   * @throws {@link OmnistockError} `RATE_LIMITED` (with `retryAfterMs` where the platform
+   *   said), `AUTH` (401, 403), `REQUEST` (other 4xx), `SERVER` (5xx), `NETWORK` or
+   *   `TIMEOUT`, with the platform, status and request id where known and credentials
+   *   scrubbed; `retryable` says whether sending it again is both useful and safe.
+   *   `VALIDATION` for request options that cannot be sent. The signal's reason on abort.
+   * @example
+   * ```ts
+   * const { body } = await client.request({ path: "/api/2.0/outlets", query: { after: 0 } });
+   * ```
    */
   request(options: RequestOptions): Promise<HttpResponse>;
 }
 
-const KNOWN_OPTIONS = new Set([
-  "platform",
-  "baseUrl",
-  "fetch",
-  "headers",
-  "auth",
-  "limiter",
-  "timeoutMs",
-  "retry",
-  "concurrency",
-  "secrets",
-  "throttledBody",
-  "onEvent",
-  "clock",
-  "sleep",
-  "random",
-]);
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  concurrency: 4,
+  retries: 4,
+  minDelayMs: 250,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 300_000,
+} as const;
 
+/** The most a timer can wait (setTimeout's limit), in milliseconds. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** How long the server's own wait may be stretched to spread clients apart. */
+const SERVER_JITTER = { fraction: 0.1, maxMs: 1_000 } as const;
+
+/** Headers that carry the platform's request id, in the order they are looked for. */
 const REQUEST_ID_HEADERS = [
   "x-request-id",
   "x-shopify-request-id",
   "x-amzn-requestid",
+  "x-amz-request-id",
   "x-correlation-id",
 ];
+
+const platformSchema = z.enum(["lightspeed", "shopify", "amazon", "bigcommerce"]);
+const headersSchema = z.record(z.string(), z.string());
+const timeoutSchema = milliseconds.min(1).max(MAX_TIMER_MS);
+
+const optionsSchema = z.strictObject({
+  platform: platformSchema,
+  baseUrl: z.string().refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), {
+    error: "expected an absolute http(s) URL",
+  }),
+  fetch: fn.optional(),
+  headers: headersSchema.optional(),
+  auth: fn.optional(),
+  limiter: z
+    .custom<RateLimiter>(
+      (value) =>
+        typeof value === "object" &&
+        value !== null &&
+        typeof (value as RateLimiter).acquire === "function" &&
+        typeof (value as RateLimiter).observe === "function" &&
+        typeof (value as RateLimiter).onThrottled === "function",
+      { error: "expected a RateLimiter" },
+    )
+    .optional(),
+  timeoutMs: timeoutSchema.optional(),
+  retry: z
+    .strictObject({
+      retries: z.number().int().nonnegative().optional(),
+      minDelayMs: milliseconds.optional(),
+      maxDelayMs: milliseconds.optional(),
+      maxRetryAfterMs: milliseconds.optional(),
+    })
+    .optional(),
+  concurrency: z.number().int().min(1).optional(),
+  secrets: z.array(z.string()).optional(),
+  throttledBody: fn.optional(),
+  onEvent: fn.optional(),
+  clock: fn.optional(),
+  sleep: fn.optional(),
+  random: fn.optional(),
+});
+
+const requestSchema = z
+  .strictObject({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
+    path: z
+      .string()
+      .min(1)
+      .refine((path) => !/^[a-z][a-z0-9+.-]*:|^\/\//i.test(path), {
+        error: "expected a path, not an absolute URL",
+      }),
+    query: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.undefined()]),
+      )
+      .optional(),
+    json: z.unknown().optional(),
+    body: z.union([z.string(), z.instanceof(URLSearchParams)]).optional(),
+    headers: headersSchema.optional(),
+    cost: z.number().finite().nonnegative().optional(),
+    operation: z.string().min(1).optional(),
+    replay: z.enum(["safe", "idempotent", "unsafe"]).optional(),
+    timeoutMs: timeoutSchema.optional(),
+    signal: abortSignal.optional(),
+  })
+  .refine((request) => request.json === undefined || request.body === undefined, {
+    error: "give either json or body, not both",
+    path: ["body"],
+  });
 
 /**
  * Creates the HTTP client of one platform account, on ky with an injectable `fetch`.
  *
- * Retries honour the server first: a `Retry-After` (seconds, HTTP date or epoch) or a
- * platform's reset header sets the wait; otherwise exponential backoff with full jitter.
- * A write is retried only when it is absolute or carries an idempotency key (`replay`).
+ * Why: every adapter needs the same care — wait for the platform's budget, retry only
+ * what is safe, let the platform's own wait win over local backoff, never leak a token
+ * into a log — and gets it here once.
  *
- * @throws {@link OmnistockError} `CONFIG` for unknown or missing options, all named at once.
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid option.
  * @example
  * ```ts
  * const client = createHttpClient({
@@ -208,221 +367,326 @@ const REQUEST_ID_HEADERS = [
  *   baseUrl: "https://example.retail.lightspeed.app",
  *   auth: () => ({ authorization: `Bearer ${token}` }),
  *   limiter: createLightspeedLimiter({ registers: 3 }),
- *   secrets: [token],
+ *   secrets: [clientSecret],
  * });
  * const { body } = await client.request({ path: "/api/2.0/outlets" });
  * ```
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const problems: string[] = [];
-  for (const key of Object.keys(options))
-    if (!KNOWN_OPTIONS.has(key)) problems.push(`unknown option "${key}"`);
-  if (!options.platform) problems.push('"platform" is required');
-  if (!options.baseUrl) problems.push('"baseUrl" is required');
-  if (problems.length > 0)
-    throw new OmnistockError("CONFIG", `Invalid HTTP client options: ${problems.join("; ")}`);
-
-  const platform = options.platform;
-  const secrets = options.secrets ?? [];
+  checkOptions(optionsSchema, options, "HTTP client options");
+  const settings = {
+    ...DEFAULTS,
+    ...definedOnly({
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      retries: options.retry?.retries,
+      minDelayMs: options.retry?.minDelayMs,
+      maxDelayMs: options.retry?.maxDelayMs,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs,
+    }),
+  };
+  const { platform, limiter } = options;
+  const base = options.baseUrl.replace(/\/+$/, "");
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? systemSleep;
   const random = options.random ?? Math.random;
-  const retries = options.retry?.retries ?? 4;
-  const minDelay = options.retry?.minDelayMs ?? 250;
-  const maxDelay = options.retry?.maxDelayMs ?? 30_000;
-  const emit = options.onEvent ?? (() => undefined);
-  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  const staticSecrets = [
+    ...(options.secrets ?? []),
+    ...credentialValues(options.headers ?? {}, false),
+  ];
+  const emit = (event: TransportEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A failing observer must not fail the request it observes.
+    }
+  };
+  const queue = new PQueue({ concurrency: settings.concurrency });
   const http = ky.create({
-    baseUrl: options.baseUrl,
     retry: 0,
     throwHttpErrors: false,
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: settings.timeoutMs,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.headers === undefined ? {} : { headers: options.headers }),
   });
-  options.limiter?.onThrottled((event) => emit({ type: "throttled", ...event }));
+  limiter?.onThrottled((event) => emit({ type: "throttled", ...event }));
 
-  async function attempt(request: RequestOptions, attemptNumber: number): Promise<HttpResponse> {
+  async function attempt(
+    request: RequestOptions,
+    replay: Replay,
+    attemptNumber: number,
+  ): Promise<HttpResponse> {
     const method = request.method ?? "GET";
-    const url = describe(request.path, request.query, secrets);
-    await options.limiter?.acquire(request.cost ?? 1, {
-      ...(request.operation === undefined ? {} : { operation: request.operation }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    const cost = request.cost ?? 1;
+    const { operation, signal } = request;
+    let secrets = [...staticSecrets, ...credentialValues(request.headers ?? {}, false)];
+    const url = describe(request, secrets);
+    const facts = { platform, method, url, replay };
+    await limiter?.acquire(cost, {
+      ...(operation === undefined ? {} : { operation }),
+      ...(signal === undefined ? {} : { signal }),
     });
-    const auth = options.auth === undefined ? {} : await options.auth();
-    emit({ type: "request", platform, method, url, attempt: attemptNumber });
-    const started = clock();
-    let response: Response;
-    try {
-      response = await http(request.path.replace(/^\//, ""), {
-        method,
-        headers: { ...auth, ...request.headers },
-        ...(request.query === undefined ? {} : { searchParams: toSearchParams(request.query) }),
-        ...(request.json === undefined ? {} : { json: request.json }),
-        ...(request.body === undefined ? {} : { body: request.body }),
-        ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
+    let observed = false;
+    const observe = (status: number, headers: Headers, body?: unknown) => {
+      if (observed) return;
+      observed = true;
+      limiter?.observe({
+        status,
+        headers,
+        cost,
+        ...(operation === undefined ? {} : { operation }),
+        ...(body === undefined ? {} : { body }),
       });
-    } catch (error) {
-      if (request.signal?.aborted) throw error;
-      const timedOut = isTimeoutError(error);
-      throw new OmnistockError(
-        timedOut ? "TIMEOUT" : "NETWORK",
-        `${platform} ${method} ${url}: ${timedOut ? "no answer in time" : "the connection failed"}`,
-        {
-          platform,
-          retryable: true,
-          cause: isNetworkError(error) || timedOut ? undefined : scrubbed(error, secrets),
-        },
-      );
-    }
-    const body = await readBody(response);
-    const requestId =
-      REQUEST_ID_HEADERS.map((h) => response.headers.get(h)).find((v) => v !== null) ?? undefined;
-    emit({
-      type: "response",
-      platform,
-      method,
-      url,
-      status: response.status,
-      durationMs: clock() - started,
-      attempt: attemptNumber,
-    });
-    options.limiter?.observe({
-      status: response.status,
-      headers: response.headers,
-      body,
-      ...(request.operation === undefined ? {} : { operation: request.operation }),
-    });
-    const throttled = response.ok ? options.throttledBody?.(body) : undefined;
-    if (response.ok && throttled === undefined) {
-      return {
+    };
+    try {
+      const auth = await credentials(options.auth, platform, secrets);
+      secrets = [...secrets, ...credentialValues(auth, true)];
+      emit({ type: "request", platform, method, url, attempt: attemptNumber });
+      const started = clock();
+      let response: Response;
+      let text: string;
+      try {
+        const pending = http(`${base}/${request.path.replace(/^\/+/, "")}`, {
+          method,
+          headers: { ...auth, ...request.headers },
+          ...(request.query === undefined ? {} : { searchParams: toSearchParams(request.query) }),
+          ...(request.json === undefined ? {} : { json: request.json }),
+          ...(request.body === undefined ? {} : { body: request.body }),
+          ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
+          ...(signal === undefined ? {} : { signal }),
+        });
+        response = await pending;
+        // ky bounds the body read by the same timeout as the answer.
+        text = await pending.text();
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw connectionError(error, { ...facts, secrets });
+      }
+      const body = parseBody(text, response.headers);
+      const requestId = requestIdOf(response.headers);
+      emit({
+        type: "response",
+        platform,
+        method,
+        url,
         status: response.status,
+        durationMs: clock() - started,
+        attempt: attemptNumber,
+        requestId,
+      });
+      observe(response.status, response.headers, body);
+      const throttled = response.ok ? options.throttledBody?.(body) : undefined;
+      if (response.ok && throttled === undefined) {
+        return {
+          status: response.status,
+          headers: response.headers,
+          body,
+          requestId,
+          attempts: attemptNumber,
+        };
+      }
+      throw httpError({
+        ...facts,
+        secrets,
+        status: response.ok ? 429 : response.status,
         headers: response.headers,
         body,
         requestId,
-        attempts: attemptNumber,
-      };
+        now: clock(),
+        ...(throttled?.retryAfterMs === undefined ? {} : { retryAfterMs: throttled.retryAfterMs }),
+      });
+    } finally {
+      observe(0, new Headers());
     }
-    throw httpError({
-      platform,
-      method,
-      url,
-      status: response.ok ? 429 : response.status,
-      headers: response.headers,
-      body,
-      requestId,
-      secrets,
-      now: clock(),
-      ...(throttled?.retryAfterMs === undefined ? {} : { retryAfterMs: throttled.retryAfterMs }),
-    });
+  }
+
+  /** The wait before the next attempt, or `undefined` when there must be none. */
+  function nextWait(
+    error: unknown,
+    attemptNumber: number,
+  ): { readonly delayMs: number; readonly source: "server" | "backoff" } | undefined {
+    if (!isOmnistockError(error) || !error.retryable) return undefined;
+    const hint = error.retryAfterMs;
+    if (hint !== undefined) {
+      if (hint > settings.maxRetryAfterMs) return undefined;
+      // The platform's wait wins over our backoff; a little jitter spreads the herd.
+      const spread = Math.min(SERVER_JITTER.maxMs, hint * SERVER_JITTER.fraction);
+      return { delayMs: Math.round(hint + random() * spread), source: "server" };
+    }
+    const backoff = Math.min(settings.maxDelayMs, settings.minDelayMs * 2 ** (attemptNumber - 1));
+    return { delayMs: Math.round(random() * backoff), source: "backoff" };
   }
 
   return {
     platform,
     request(request) {
+      try {
+        checkOptions(requestSchema, request, `${platform} request`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const replay = request.replay ?? ((request.method ?? "GET") === "GET" ? "safe" : "unsafe");
+      const { signal } = request;
       return queue.add(
         () =>
-          pRetry((n) => attempt(request, n), {
-            retries,
-            // The wait is ours (server hint first, else backoff with jitter): p-retry adds none.
+          pRetry((n) => attempt(request, replay, n), {
+            retries: settings.retries,
+            // The wait is ours (the platform's first, else backoff with jitter): p-retry adds none.
             minTimeout: 0,
-            maxTimeout: 0,
-            factor: 1,
-            randomize: false,
-            ...(request.signal === undefined ? {} : { signal: request.signal }),
-            shouldRetry: ({ error }) => mayRetry(error, replay),
+            ...(signal === undefined ? {} : { signal }),
+            shouldRetry: ({ error, attemptNumber }) => nextWait(error, attemptNumber) !== undefined,
             onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-              if (retriesLeft === 0 || !mayRetry(error, replay)) return;
-              const hint = isOmnistockError(error) ? error.retryAfterMs : undefined;
-              const backoff = Math.min(maxDelay, minDelay * 2 ** (attemptNumber - 1));
-              // The server's hint wins over our backoff; a little jitter spreads the herd.
-              const delayMs = Math.round(
-                hint !== undefined
-                  ? hint + random() * Math.min(1000, hint * 0.1)
-                  : random() * backoff,
-              );
+              if (retriesLeft === 0) return;
+              const wait = nextWait(error, attemptNumber);
+              if (wait === undefined || !isOmnistockError(error)) return;
               emit({
                 type: "retry",
                 platform,
                 method: request.method ?? "GET",
-                url: describe(request.path, request.query, secrets),
+                url: describe(request, staticSecrets),
                 attempt: attemptNumber,
-                delayMs,
-                code: isOmnistockError(error) ? error.code : "NETWORK",
+                delayMs: wait.delayMs,
+                source: wait.source,
+                code: error.code,
               });
-              await sleep(delayMs, request.signal);
+              await sleep(wait.delayMs, signal);
             },
           }),
-        request.signal === undefined ? {} : { signal: request.signal },
+        signal === undefined ? {} : { signal },
       ) as Promise<HttpResponse>;
     },
   };
 }
 
-function mayRetry(error: unknown, replay: Replay): boolean {
-  if (!isOmnistockError(error) || !error.retryable) return false;
-  return error.code === "RATE_LIMITED" || replay !== "unsafe";
-}
-
-interface HttpErrorFacts {
+interface FailureFacts {
   readonly platform: PlatformName;
   readonly method: string;
   readonly url: string;
+  readonly replay: Replay;
+  readonly secrets: readonly string[];
+}
+
+interface HttpErrorFacts extends FailureFacts {
   readonly status: number;
   readonly headers: Headers;
   readonly body: unknown;
   readonly requestId: string | undefined;
-  readonly secrets: readonly string[];
   readonly now: number;
   readonly retryAfterMs?: number;
 }
 
+/** The error code of an HTTP status. */
+function codeOf(status: number): OmnistockErrorCode {
+  if (status === 429) return "RATE_LIMITED";
+  if (status === 401 || status === 403) return "AUTH";
+  if (status >= 500) return "SERVER";
+  return "REQUEST";
+}
+
+/** The longest part of an answer's body quoted in an error. */
+const BODY_SNIPPET_CHARS = 500;
+
 function httpError(facts: HttpErrorFacts): OmnistockError {
-  const { status, headers, platform } = facts;
-  const code: OmnistockErrorCode =
-    status === 429
-      ? "RATE_LIMITED"
-      : status === 401 || status === 403
-        ? "AUTH"
-        : status >= 500
-          ? "SERVER"
-          : "REQUEST";
+  const { status, headers, platform, replay } = facts;
+  const code = codeOf(status);
   const retryAfterMs =
     facts.retryAfterMs ??
     (code === "RATE_LIMITED" || code === "SERVER"
       ? (parseRetryAfter(headers.get("retry-after"), facts.now) ??
         parseRetryAfter(headers.get("x-retry-after"), facts.now) ??
-        resetMs(headers.get("x-rate-limit-time-reset-ms")))
+        resetMs(headers) ??
+        (code === "RATE_LIMITED"
+          ? parseRetryAfter(headers.get("x-ratelimit-reset"), facts.now)
+          : undefined))
       : undefined);
   const text = typeof facts.body === "string" ? facts.body : JSON.stringify(facts.body ?? "");
-  const snippet = redact(text.length > 500 ? `${text.slice(0, 500)}…` : text, facts.secrets);
+  const snippet = redact(
+    text.length > BODY_SNIPPET_CHARS ? `${text.slice(0, BODY_SNIPPET_CHARS)}…` : text,
+    facts.secrets,
+  );
+  // A 429 was refused before anything happened; a 5xx may have been applied.
+  const retryable = code === "RATE_LIMITED" || (code === "SERVER" && replay !== "unsafe");
   return new OmnistockError(
     code,
     `${platform} ${facts.method} ${facts.url} → ${status}: ${snippet}`,
     {
       platform,
       status,
-      retryable: code === "RATE_LIMITED" || code === "SERVER",
+      retryable,
       ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      details: { method: facts.method, url: facts.url, body: snippet },
+      details: { method: facts.method, url: facts.url, replay, body: snippet },
     },
   );
 }
 
-function resetMs(value: string | null): number | undefined {
-  const ms = Number(value);
-  return value !== null && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+/** A failure before any answer: the request may or may not have reached the platform. */
+function connectionError(error: unknown, facts: FailureFacts): OmnistockError {
+  const timedOut = isTimeoutError(error);
+  const { platform, method, url, replay } = facts;
+  return new OmnistockError(
+    timedOut ? "TIMEOUT" : "NETWORK",
+    `${platform} ${method} ${url}: ${timedOut ? "no answer in time" : "the connection failed"}`,
+    {
+      platform,
+      retryable: replay !== "unsafe",
+      cause: scrubbed(isNetworkError(error) ? (error.cause ?? error) : error, facts.secrets),
+      details: { method, url, replay },
+    },
+  );
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+/** BigCommerce's `X-Rate-Limit-Time-Reset-Ms`: milliseconds until its window resets. */
+function resetMs(headers: Headers): number | undefined {
+  const ms = numberHeader(headers, "x-rate-limit-time-reset-ms");
+  return ms !== undefined && ms >= 0 ? ms : undefined;
+}
+
+async function credentials(
+  auth: HttpClientOptions["auth"],
+  platform: PlatformName,
+  secrets: readonly string[],
+): Promise<Readonly<Record<string, string>>> {
+  if (auth === undefined) return {};
+  try {
+    return await auth();
+  } catch (error) {
+    if (isOmnistockError(error)) throw error;
+    throw new OmnistockError("AUTH", `${platform}: the credentials could not be obtained`, {
+      platform,
+      cause: scrubbed(error, secrets),
+    });
+  }
+}
+
+/**
+ * The values to scrub from a set of headers: all of them for credentials from `auth`, the
+ * credential headers otherwise; a bearer token also bare.
+ */
+function credentialValues(headers: Readonly<Record<string, string>>, all: boolean): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!all && !SECRET_HEADERS.has(name.toLowerCase())) continue;
+    values.push(value);
+    const bearer = /^\s*Bearer\s+(.+)$/i.exec(value)?.[1];
+    if (bearer !== undefined) values.push(bearer.trim());
+  }
+  return values;
+}
+
+function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null && value !== "") return value;
+  }
+  return undefined;
+}
+
+function parseBody(text: string, headers: Headers): unknown {
   if (text === "") return undefined;
-  if ((response.headers.get("content-type") ?? "").includes("json")) {
+  if ((headers.get("content-type") ?? "").toLowerCase().includes("json")) {
     try {
-      return JSON.parse(text);
+      return JSON.parse(text) as unknown;
     } catch {
       return text;
     }
@@ -440,15 +704,25 @@ function toSearchParams(query: NonNullable<RequestOptions["query"]>): URLSearchP
   return params;
 }
 
-function describe(
-  path: string,
-  query: RequestOptions["query"],
-  secrets: readonly string[],
-): string {
-  const search = query === undefined ? "" : toSearchParams(query).toString();
+/** The request as errors and events show it: path and query, credentials scrubbed. */
+function describe(request: RequestOptions, secrets: readonly string[]): string {
+  const search = request.query === undefined ? "" : toSearchParams(request.query).toString();
+  const path = `/${request.path.replace(/^\/+/, "")}`;
   return redact(search === "" ? path : `${path}?${search}`, secrets);
 }
 
 function scrubbed(error: unknown, secrets: readonly string[]): Error {
-  return new Error(redact(error instanceof Error ? error.message : String(error), secrets));
+  const message = error instanceof Error ? error.message : String(error);
+  const copy = new Error(redact(message, secrets));
+  if (error instanceof Error) copy.name = error.name;
+  return copy;
+}
+
+/** The entries of `values` that are set, for merging over defaults. */
+function definedOnly<T extends Record<string, unknown>>(
+  values: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

@@ -1,11 +1,12 @@
 /**
  * @omnistock/transport — the HTTP layer every Omnistock platform adapter shares: a ky
  * client with an injectable fetch, one rate limiter per platform scheme, retries that
- * honour the server's wait, typed errors with secrets scrubbed, and webhook signatures.
+ * honour the platform's wait, typed errors with secrets scrubbed, and webhook signatures.
  *
  * @packageDocumentation
  */
 export * from "./client.js";
+export * from "./conformance.js";
 export * from "./limiter.js";
 export * from "./limiters/amazon.js";
 export * from "./limiters/bigcommerce.js";
@@ -14,4 +15,5 @@ export * from "./limiters/shopify.js";
 export * from "./redact.js";
 export * from "./retry-after.js";
 export * from "./time.js";
+export * from "./virtual-time.js";
 export * from "./webhooks.js";

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createBigCommerceLimiter,
   createHttpClient,
+  createShopifyLimiter,
   type HttpClientOptions,
+  shopifyThrottledBody,
   type TransportEvent,
 } from "../src/index.js";
 
@@ -51,7 +53,7 @@ function json(
   res.end(JSON.stringify(body));
 }
 
-/** A client whose waits are recorded instead of slept. */
+/** A client whose waits are recorded instead of slept, with jitter fixed at one half. */
 function client(extra: Partial<HttpClientOptions> = {}) {
   const waits: number[] = [];
   const events: TransportEvent[] = [];
@@ -78,7 +80,7 @@ async function failure(promise: Promise<unknown>): Promise<OmnistockError> {
   throw new Error("expected a failure");
 }
 
-describe("createHttpClient", () => {
+describe("createHttpClient: requests", () => {
   it("sends JSON with credentials and returns the parsed body and request id", async () => {
     script.push((_req, res) =>
       json(res, 200, { data: [{ id: "outlet-1" }] }, { "x-request-id": "req-42" }),
@@ -88,7 +90,7 @@ describe("createHttpClient", () => {
       method: "POST",
       path: "/api/2.0/things",
       json: { a: 1 },
-      query: { page_size: 2 },
+      query: { page_size: 2, ids: ["a", "b"], skipped: undefined },
     });
     expect(response).toMatchObject({
       status: 200,
@@ -98,12 +100,89 @@ describe("createHttpClient", () => {
     });
     expect(seen[0]).toMatchObject({
       method: "POST",
-      url: "/api/2.0/things?page_size=2",
+      url: "/api/2.0/things?page_size=2&ids=a&ids=b",
       body: '{"a":1}',
     });
     expect(seen[0]?.headers.authorization).toBe("Bearer tok_live_123");
   });
 
+  it("appends the path to a base URL that has a path of its own", async () => {
+    script.push((_req, res) => json(res, 200, {}));
+    script.push((_req, res) => json(res, 200, {}));
+    const { http } = client({ platform: "bigcommerce", baseUrl: `${baseUrl}/stores/abc123` });
+    await http.request({ path: "/v3/inventory/locations" });
+    await http.request({ path: "v3/inventory/items" });
+    expect(seen.map((s) => s.url)).toEqual([
+      "/stores/abc123/v3/inventory/locations",
+      "/stores/abc123/v3/inventory/items",
+    ]);
+  });
+
+  it("sends a raw form body and reads a text answer as text", async () => {
+    script.push((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("ok");
+    });
+    const { http } = client();
+    const response = await http.request({
+      method: "POST",
+      path: "/api/1.0/token",
+      body: new URLSearchParams({ grant_type: "refresh_token" }),
+    });
+    expect(response.body).toBe("ok");
+    expect(seen[0]?.body).toBe("grant_type=refresh_token");
+    expect(seen[0]?.headers["content-type"]).toMatch(/x-www-form-urlencoded/);
+  });
+
+  it("keeps at most `concurrency` requests in flight", async () => {
+    let now = 0;
+    let most = 0;
+    for (let i = 0; i < 6; i++) {
+      script.push((_req, res) => {
+        now++;
+        most = Math.max(most, now);
+        setTimeout(() => {
+          now--;
+          json(res, 200, {});
+        }, 20);
+      });
+    }
+    const { http } = client({ concurrency: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => http.request({ path: "/x" })));
+    expect(most).toBe(2);
+  });
+
+  it("refuses request options that cannot be sent, before sending anything", async () => {
+    const { http } = client();
+    const absolute = await failure(http.request({ path: "https://evil.example/steal" }));
+    expect(absolute.code).toBe("VALIDATION");
+    expect(absolute.issues.map((i) => i.path.join("."))).toEqual(["path"]);
+    const both = await failure(http.request({ method: "POST", path: "/x", json: {}, body: "a=1" }));
+    expect(both.issues.map((i) => i.path.join("."))).toEqual(["body"]);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("names every unknown, missing or invalid client option at once", () => {
+    let error: unknown;
+    try {
+      createHttpClient({
+        platform: "shopify",
+        baseUrl: "not a url",
+        retires: 3,
+        retry: { retries: -1 },
+      } as unknown as HttpClientOptions);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isOmnistockError(error, "VALIDATION")).toBe(true);
+    expect((error as OmnistockError).message).toMatch(/retires/);
+    expect((error as OmnistockError).issues.map((i) => i.path.join("."))).toEqual(
+      expect.arrayContaining(["baseUrl", "retry.retries", ""]),
+    );
+  });
+});
+
+describe("createHttpClient: retries", () => {
   it("waits what a 429's Retry-After asks, then retries even a write", async () => {
     script.push((_req, res) =>
       json(res, 429, { error: "Too Many Requests" }, { "retry-after": "7" }),
@@ -112,10 +191,22 @@ describe("createHttpClient", () => {
     const { http, waits, events } = client();
     const response = await http.request({ method: "POST", path: "/api/2.0/sales", json: {} });
     expect(response.attempts).toBe(2);
-    expect(waits).toEqual([7_350]); // the server's 7 s, plus jitter of at most a tenth
+    // The platform's 7 s win over the 250 ms backoff, plus jitter of at most a tenth.
+    expect(waits).toEqual([7_350]);
     expect(events.filter((e) => e.type === "retry")).toMatchObject([
-      { code: "RATE_LIMITED", delayMs: 7_350 },
+      { code: "RATE_LIMITED", delayMs: 7_350, source: "server", attempt: 1 },
     ]);
+  });
+
+  it("reads Retry-After as an HTTP date, as Lightspeed sends it", async () => {
+    const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    script.push((_req, res) =>
+      json(res, 429, {}, { "retry-after": new Date(now + 30_000).toUTCString() }),
+    );
+    script.push((_req, res) => json(res, 200, {}));
+    const { http, waits } = client({ clock: () => now, random: () => 0 });
+    await http.request({ path: "/x" });
+    expect(waits).toEqual([30_000]);
   });
 
   it("retries a server error for reads and idempotent writes, never for other writes", async () => {
@@ -126,29 +217,122 @@ describe("createHttpClient", () => {
     const read = client();
     expect((await read.http.request({ path: "/x" })).attempts).toBe(2);
     expect(read.waits).toEqual([125]); // full jitter of the 250 ms first backoff
+    expect(read.events.find((e) => e.type === "retry")).toMatchObject({ source: "backoff" });
 
     script.push(
       (_req, res) => json(res, 502, {}),
       (_req, res) => json(res, 200, { ok: 1 }),
     );
     const put = client();
-    expect(
-      (await put.http.request({ method: "PUT", path: "/x", json: {}, replay: "idempotent" }))
-        .attempts,
-    ).toBe(2);
+    const absolute = await put.http.request({
+      method: "PUT",
+      path: "/x",
+      json: {},
+      replay: "idempotent",
+    });
+    expect(absolute.attempts).toBe(2);
 
     script.push((_req, res) => json(res, 500, { message: "boom" }));
     const post = client();
     const error = await failure(post.http.request({ method: "POST", path: "/x", json: {} }));
+    // It may have been applied: sending it again is not safe, so it is not retryable.
     expect(error).toMatchObject({
       code: "SERVER",
       status: 500,
-      retryable: true,
+      retryable: false,
       platform: "lightspeed",
+      details: { replay: "unsafe" },
     });
     expect(seen).toHaveLength(5);
   });
 
+  it("doubles the backoff on each retry, up to maxDelayMs", async () => {
+    for (let i = 0; i < 5; i++) script.push((_req, res) => json(res, 503, {}));
+    const { http, waits } = client({
+      random: () => 0.999,
+      retry: { retries: 4, minDelayMs: 100, maxDelayMs: 500 },
+    });
+    const error = await failure(http.request({ path: "/x" }));
+    expect(error.code).toBe("SERVER");
+    expect(waits).toEqual([100, 200, 400, 500]);
+  });
+
+  it("gives up after the last retry with the platform's wait on the error", async () => {
+    for (let i = 0; i < 3; i++)
+      script.push((_req, res) => json(res, 429, {}, { "x-rate-limit-time-reset-ms": "1500" }));
+    const error = await failure(client({ retry: { retries: 2 } }).http.request({ path: "/x" }));
+    expect(error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 1_500, retryable: true });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("gives up at once when the platform asks for a longer wait than maxRetryAfterMs", async () => {
+    script.push((_req, res) => json(res, 429, {}, { "retry-after": "600" }));
+    const { http, waits } = client();
+    const error = await failure(http.request({ path: "/x" }));
+    expect(error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 600_000 });
+    expect(waits).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("treats a THROTTLED body as a rate limit and waits for the points it lacks", async () => {
+    const throttleStatus = { maximumAvailable: 2_000, currentlyAvailable: 52, restoreRate: 100 };
+    script.push((_req, res) =>
+      json(res, 200, {
+        errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
+        extensions: {
+          cost: { requestedQueryCost: 752, actualQueryCost: null, throttleStatus },
+        },
+      }),
+    );
+    script.push((_req, res) =>
+      json(res, 200, {
+        data: { ok: true },
+        extensions: {
+          cost: {
+            requestedQueryCost: 752,
+            actualQueryCost: 100,
+            throttleStatus: { ...throttleStatus, currentlyAvailable: 1_500 },
+          },
+        },
+      }),
+    );
+    // One simulated clock for the client's waits and the limiter's.
+    let now = Date.UTC(2026, 10, 22);
+    const waits: number[] = [];
+    const clock = () => now;
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      now += ms;
+    };
+    const limiter = createShopifyLimiter({ clock, sleep });
+    const { http } = client({
+      platform: "shopify",
+      limiter,
+      throttledBody: shopifyThrottledBody,
+      random: () => 0,
+      clock,
+      sleep,
+    });
+    const response = await http.request({
+      method: "POST",
+      path: "/admin/api/2026-04/graphql.json",
+      json: { query: "{ shop { id } }" },
+      cost: 752,
+    });
+    expect(response.body).toMatchObject({ data: { ok: true } });
+    // (752 − 52) points at 100 per second; after that wait the limiter has them too.
+    expect(waits).toEqual([7_000]);
+    expect(limiter.budget()).toMatchObject({ inFlight: 0, limit: 2_000 });
+  });
+
+  it("leaves a request that is not throttled alone", () => {
+    expect(shopifyThrottledBody({ data: {}, extensions: { cost: {} } })).toBeUndefined();
+    expect(shopifyThrottledBody("THROTTLED")).toBeUndefined();
+    expect(shopifyThrottledBody({ errors: [{ extensions: { code: "THROTTLED" } }] })).toEqual({});
+  });
+});
+
+describe("createHttpClient: failures", () => {
   it("maps answers to typed errors and never retries a refused credential", async () => {
     script.push((_req, res) => json(res, 401, { error: "invalid_token" }));
     const auth = await failure(client().http.request({ path: "/x" }));
@@ -162,12 +346,17 @@ describe("createHttpClient", () => {
     expect(seen).toHaveLength(2);
   });
 
-  it("gives up after the last retry with the platform's wait on the error", async () => {
-    for (let i = 0; i < 3; i++)
-      script.push((_req, res) => json(res, 429, {}, { "x-rate-limit-time-reset-ms": "1500" }));
-    const error = await failure(client({ retry: { retries: 2 } }).http.request({ path: "/x" }));
-    expect(error).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 1_500 });
-    expect(seen).toHaveLength(3);
+  it("carries the platform's request id: Amazon's x-amzn-RequestId", async () => {
+    script.push((_req, res) =>
+      json(
+        res,
+        400,
+        { errors: [{ code: "InvalidInput", message: "bad sku" }] },
+        { "x-amzn-RequestId": "amzn-7" },
+      ),
+    );
+    const error = await failure(client({ platform: "amazon" }).http.request({ path: "/x" }));
+    expect(error).toMatchObject({ code: "REQUEST", platform: "amazon", requestId: "amzn-7" });
   });
 
   it("times out a slow answer, and reports a refused connection as a network error", async () => {
@@ -175,7 +364,7 @@ describe("createHttpClient", () => {
     const slow = await failure(
       client({ timeoutMs: 100, retry: { retries: 0 } }).http.request({ path: "/slow" }),
     );
-    expect(slow.code).toBe("TIMEOUT");
+    expect(slow).toMatchObject({ code: "TIMEOUT", retryable: true });
     const refused = await failure(
       createHttpClient({
         platform: "amazon",
@@ -186,37 +375,43 @@ describe("createHttpClient", () => {
     expect(refused).toMatchObject({ code: "NETWORK", platform: "amazon", retryable: true });
   });
 
-  it("stops waiting when the caller's signal aborts", async () => {
-    script.push(() => undefined); // never answers
-    const controller = new AbortController();
-    const pending = client({ retry: { retries: 0 } }).http.request({
-      path: "/slow",
-      signal: controller.signal,
+  it("times out an answer whose body stops halfway", async () => {
+    script.push((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"data": [');
     });
-    setTimeout(() => controller.abort(new Error("shutting down")), 50);
-    await expect(pending).rejects.toThrow("shutting down");
-  });
-
-  it("keeps tokens and secrets out of error messages", async () => {
-    script.push((_req, res) =>
-      json(res, 400, {
-        error: "bad request",
-        echo: "tok_live_123",
-        access_token: "shpat_abcdef",
-        refresh: "rt_999",
-      }),
-    );
     const error = await failure(
-      client({ secrets: ["tok_live_123", "rt_999"] }).http.request({
-        path: "/x",
-        query: { access_token: "shpat_abcdef" },
-      }),
+      client({ timeoutMs: 150, retry: { retries: 0 } }).http.request({ path: "/stalls" }),
     );
-    expect(error.message).not.toMatch(/tok_live_123|shpat_abcdef|rt_999/);
-    expect(JSON.stringify(error.details)).not.toMatch(/tok_live_123|shpat_abcdef|rt_999/);
+    expect(error.code).toBe("TIMEOUT");
   });
 
-  it("waits for the limiter's budget and teaches it from the answer's headers", async () => {
+  it("retries a timed-out read, but not a timed-out write that may have been applied", async () => {
+    script.push(() => undefined);
+    script.push((_req, res) => json(res, 200, {}));
+    // Long enough for the second answer even on a busy machine.
+    const read = await client({ timeoutMs: 500 }).http.request({ path: "/x" });
+    expect(read.attempts).toBe(2);
+    script.push(() => undefined);
+    const write = await failure(
+      client({ timeoutMs: 100 }).http.request({ method: "POST", path: "/x", json: {} }),
+    );
+    expect(write).toMatchObject({ code: "TIMEOUT", retryable: false });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("stops waiting and retrying when the signal aborts, with the signal's reason", async () => {
+    script.push(() => undefined);
+    const controller = new AbortController();
+    const reason = new Error("shutting down");
+    setTimeout(() => controller.abort(reason), 50);
+    const http = createHttpClient({ platform: "shopify", baseUrl, timeoutMs: 5_000 });
+    await expect(http.request({ path: "/x", signal: controller.signal })).rejects.toBe(reason);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("hands the limiter every answer, and a failed request back, so nothing stays in flight", async () => {
+    const limiter = createBigCommerceLimiter();
     script.push((_req, res) =>
       json(
         res,
@@ -229,36 +424,58 @@ describe("createHttpClient", () => {
         },
       ),
     );
-    const limiter = createBigCommerceLimiter();
     const { http } = client({ platform: "bigcommerce", limiter });
     await http.request({ path: "/stores/abc/v3/inventory/items" });
-    expect(limiter.budget()).toMatchObject({ remaining: 9, limit: 150 });
+    expect(limiter.budget()).toMatchObject({ remaining: 9, limit: 150, inFlight: 0 });
+    script.push(() => undefined);
+    await failure(
+      client({
+        platform: "bigcommerce",
+        limiter,
+        timeoutMs: 50,
+        retry: { retries: 0 },
+      }).http.request({ path: "/x" }),
+    );
+    expect(limiter.budget().inFlight).toBe(0);
   });
 
-  it("treats a throttled body as a rate limit (Shopify answers THROTTLED with 200)", async () => {
-    script.push((_req, res) => json(res, 200, { errors: [{ extensions: { code: "THROTTLED" } }] }));
-    script.push((_req, res) => json(res, 200, { data: { ok: true } }));
-    const { http, waits } = client({
-      platform: "shopify",
-      throttledBody: (body) =>
-        JSON.stringify(body).includes('"THROTTLED"') ? { retryAfterMs: 1_000 } : undefined,
-    });
-    const response = await http.request({
-      method: "POST",
-      path: "/admin/api/2026-04/graphql.json",
-      json: {},
-    });
-    expect(response.body).toEqual({ data: { ok: true } });
-    expect(waits).toEqual([1_050]);
+  it("reports credentials that cannot be obtained as an AUTH error, without sending", async () => {
+    const error = await failure(
+      client({
+        auth: () => {
+          throw new Error("refresh failed for rt_secret_9");
+        },
+        secrets: ["rt_secret_9"],
+      }).http.request({ path: "/x" }),
+    );
+    expect(error).toMatchObject({ code: "AUTH", retryable: false });
+    expect(String((error.cause as Error).message)).not.toContain("rt_secret_9");
+    expect(seen).toHaveLength(0);
   });
+});
 
-  it("names every unknown or missing option at once", () => {
-    expect(() =>
-      createHttpClient({
-        platform: "shopify",
-        baseUrl: "",
-        retires: 3,
-      } as unknown as HttpClientOptions),
-    ).toThrow(/unknown option "retires".*"baseUrl" is required/);
+describe("createHttpClient: secrets", () => {
+  it("keeps configured secrets, credentials and token fields out of errors and events", async () => {
+    script.push((_req, res) =>
+      json(res, 400, {
+        error: "bad request",
+        echo: "tok_live_123 and cs_456 and Bearer abc.def",
+        access_token: "shpat_abcdef",
+        refresh: "rt_999",
+      }),
+    );
+    const { http, events } = client({
+      secrets: ["rt_999"],
+      headers: { "x-auth-token": "cs_456" },
+      auth: () => ({ authorization: "Bearer tok_live_123" }),
+    });
+    const error = await failure(
+      http.request({ path: "/x", query: { access_token: "shpat_abcdef" } }),
+    );
+    const leaks = /tok_live_123|shpat_abcdef|rt_999|cs_456|abc\.def/;
+    expect(error.message).not.toMatch(leaks);
+    expect(JSON.stringify(error.details)).not.toMatch(leaks);
+    expect(JSON.stringify(events)).not.toMatch(leaks);
+    expect(error.message).toContain("bad request");
   });
 });

@@ -1,15 +1,24 @@
+import { z } from "zod";
 import {
   BaseLimiter,
   type LimiterTimeOptions,
   type RateBudget,
+  type RateLimiter,
   type RateObservation,
   TokenBucket,
 } from "../limiter.js";
+import { checkOptions, limiterTime, positive } from "../options.js";
 import { parseRetryAfter } from "../retry-after.js";
 
 /**
- * Shopify's GraphQL Admin API plans: bucket size (points) and restore rate (points per
- * second).
+ * Shopify's GraphQL Admin API plans: bucket size (`maximumAvailable`, points) and restore
+ * rate (points per second). The first answer's `throttleStatus` replaces them, so a wrong
+ * plan costs at most the first request's pacing.
+ *
+ * @example
+ * ```ts
+ * SHOPIFY_PLANS.plus; // { bucketSize: 20000, restoreRate: 1000 }
+ * ```
  */
 export const SHOPIFY_PLANS = {
   standard: { bucketSize: 2_000, restoreRate: 100 },
@@ -18,7 +27,7 @@ export const SHOPIFY_PLANS = {
   enterprise: { bucketSize: 40_000, restoreRate: 2_000 },
 } as const;
 
-/** A Shopify plan name. */
+/** A Shopify plan name: a key of {@link SHOPIFY_PLANS}. */
 export type ShopifyPlan = keyof typeof SHOPIFY_PLANS;
 
 /** Options of {@link createShopifyLimiter}. */
@@ -28,26 +37,129 @@ export interface ShopifyLimiterOptions extends LimiterTimeOptions {
    * @default "standard"
    */
   readonly plan?: ShopifyPlan;
+  /**
+   * The bucket size in points, over the plan's (development stores have far smaller ones).
+   * @default the plan's
+   */
+  readonly bucketSize?: number;
+  /**
+   * Points restored per second, over the plan's.
+   * @default the plan's
+   */
+  readonly restoreRate?: number;
 }
 
-/** Shopify's `extensions.cost` of a GraphQL answer. */
-interface CostExtension {
+/** Shopify's `extensions.cost` of a GraphQL answer, as typed data. */
+export interface ShopifyQueryCost {
+  /** What the query was charged up front. */
   readonly requestedQueryCost?: number;
+  /** What it really cost (the difference is refunded); `null` when it did not run. */
   readonly actualQueryCost?: number | null;
   readonly throttleStatus?: {
+    /** The bucket size. */
     readonly maximumAvailable?: number;
+    /** Points in the bucket after this query. */
     readonly currentlyAvailable?: number;
+    /** Points restored per second. */
     readonly restoreRate?: number;
   };
 }
 
-function costOf(body: unknown): CostExtension | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const extensions = (body as { extensions?: unknown }).extensions;
-  if (typeof extensions !== "object" || extensions === null) return undefined;
-  const cost = (extensions as { cost?: unknown }).cost;
-  return typeof cost === "object" && cost !== null ? (cost as CostExtension) : undefined;
+const costSchema = z.looseObject({
+  extensions: z.looseObject({
+    cost: z.looseObject({
+      requestedQueryCost: z.number().optional(),
+      actualQueryCost: z.number().nullable().optional(),
+      throttleStatus: z
+        .looseObject({
+          maximumAvailable: z.number().optional(),
+          currentlyAvailable: z.number().optional(),
+          restoreRate: z.number().optional(),
+        })
+        .optional(),
+    }),
+  }),
+});
+
+/**
+ * Reads `extensions.cost` from a Shopify GraphQL answer's parsed body; `undefined` when the
+ * body has none or it does not have Shopify's shape.
+ *
+ * @example
+ * ```ts
+ * const cost = readShopifyQueryCost(response.body);
+ * cost?.throttleStatus?.currentlyAvailable; // 1989
+ * ```
+ */
+export function readShopifyQueryCost(body: unknown): ShopifyQueryCost | undefined {
+  const parsed = costSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { requestedQueryCost, actualQueryCost, throttleStatus } = parsed.data.extensions.cost;
+  return {
+    ...(requestedQueryCost === undefined ? {} : { requestedQueryCost }),
+    ...(actualQueryCost === undefined ? {} : { actualQueryCost }),
+    ...(throttleStatus === undefined
+      ? {}
+      : {
+          throttleStatus: {
+            ...(throttleStatus.maximumAvailable === undefined
+              ? {}
+              : { maximumAvailable: throttleStatus.maximumAvailable }),
+            ...(throttleStatus.currentlyAvailable === undefined
+              ? {}
+              : { currentlyAvailable: throttleStatus.currentlyAvailable }),
+            ...(throttleStatus.restoreRate === undefined
+              ? {}
+              : { restoreRate: throttleStatus.restoreRate }),
+          },
+        }),
+  };
 }
+
+const throttledSchema = z.looseObject({
+  errors: z.array(z.looseObject({ extensions: z.looseObject({ code: z.string() }).optional() })),
+});
+
+/**
+ * Whether a Shopify GraphQL answer is a `THROTTLED` refusal — Shopify sends it with a 2xx
+ * status and no `data` — and how long to wait: the points missing for the requested cost,
+ * at the restore rate. Pass it as the client's `throttledBody` for Shopify.
+ *
+ * @example
+ * ```ts
+ * const shopify = createHttpClient({
+ *   platform: "shopify",
+ *   baseUrl: "https://example.myshopify.com/admin/api/2026-04",
+ *   limiter: createShopifyLimiter(),
+ *   throttledBody: shopifyThrottledBody,
+ * });
+ * ```
+ */
+export function shopifyThrottledBody(
+  body: unknown,
+): { readonly retryAfterMs?: number } | undefined {
+  const parsed = throttledSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  if (!parsed.data.errors.some((error) => error.extensions?.code === "THROTTLED")) return undefined;
+  const cost = readShopifyQueryCost(body);
+  const requested = cost?.requestedQueryCost;
+  const available = cost?.throttleStatus?.currentlyAvailable;
+  const rate = cost?.throttleStatus?.restoreRate;
+  if (requested === undefined || available === undefined || rate === undefined || rate <= 0) {
+    return {};
+  }
+  return { retryAfterMs: Math.max(0, Math.ceil(((requested - available) / rate) * 1000)) };
+}
+
+/** What a 429 with no readable `Retry-After` waits, in milliseconds. */
+const FALLBACK_BLOCK_MS = 1_000;
+
+const schema = z.strictObject({
+  ...limiterTime,
+  plan: z.enum(Object.keys(SHOPIFY_PLANS) as [ShopifyPlan, ...ShopifyPlan[]]).optional(),
+  bucketSize: positive.optional(),
+  restoreRate: positive.optional(),
+});
 
 class ShopifyLimiter extends BaseLimiter {
   readonly platform = "shopify" as const;
@@ -56,7 +168,11 @@ class ShopifyLimiter extends BaseLimiter {
   constructor(options: ShopifyLimiterOptions) {
     super(options);
     const plan = SHOPIFY_PLANS[options.plan ?? "standard"];
-    this.#bucket = new TokenBucket(plan.bucketSize, plan.restoreRate, this.clock());
+    this.#bucket = new TokenBucket(
+      options.bucketSize ?? plan.bucketSize,
+      options.restoreRate ?? plan.restoreRate,
+      this.clock(),
+    );
   }
 
   protected waitFor(cost: number, now: number): number {
@@ -67,44 +183,54 @@ class ShopifyLimiter extends BaseLimiter {
     this.#bucket.spend(cost, now);
   }
 
-  protected rawBudget(now: number): Omit<RateBudget, "blockedUntil"> {
+  protected rawBudget(now: number): Pick<RateBudget, "limit" | "remaining" | "nextInMs"> {
     return {
-      platform: this.platform,
       limit: this.#bucket.capacity,
-      remaining: Math.floor(this.#bucket.level(now)),
+      remaining: this.#bucket.level(now),
       nextInMs: this.#bucket.waitFor(1, now),
     };
   }
 
-  observe({ status, headers, body }: RateObservation): void {
-    const now = this.clock();
-    const cost = costOf(body);
+  protected learn({ status, headers, body, cost: charged }: RateObservation, now: number): void {
+    const cost = readShopifyQueryCost(body);
     const throttle = cost?.throttleStatus;
-    if (throttle !== undefined) {
-      if (typeof throttle.maximumAvailable === "number")
-        this.#bucket.capacity = throttle.maximumAvailable;
-      if (typeof throttle.restoreRate === "number" && throttle.restoreRate > 0) {
-        this.#bucket.perSecond = throttle.restoreRate;
-      }
-      if (typeof throttle.currentlyAvailable === "number")
-        this.#bucket.set(throttle.currentlyAvailable, now);
+    if (throttle?.maximumAvailable !== undefined && throttle.maximumAvailable > 0) {
+      this.#bucket.capacity = throttle.maximumAvailable;
     }
-    if (status === 429)
-      this.block(now + (parseRetryAfter(headers.get("retry-after"), now) ?? 1000));
+    if (throttle?.restoreRate !== undefined && throttle.restoreRate > 0) {
+      this.#bucket.perSecond = throttle.restoreRate;
+    }
+    // What the query really cost, against what we charged for it: a refund, or nothing
+    // charged at all when it was throttled (`actualQueryCost: null`).
+    if (charged !== undefined && cost?.actualQueryCost !== undefined) {
+      this.#bucket.credit(charged - (cost.actualQueryCost ?? 0), now);
+    }
+    // Our estimate already holds every query we sent; the store's level may be older than
+    // answers already read, so it can only tell us of points spent elsewhere (another
+    // process of the same app): it lowers the estimate, never raises it.
+    if (throttle?.currentlyAvailable !== undefined) {
+      this.#bucket.lower(throttle.currentlyAvailable, now);
+    }
+    if (status === 429) {
+      this.block(now + (parseRetryAfter(headers.get("retry-after"), now) ?? FALLBACK_BLOCK_MS));
+    }
   }
 }
 
 /**
- * The Shopify GraphQL limiter: a leaky bucket of query-cost points per store (2,000
- * points restoring 100 per second on the standard plan), set from each answer's
- * `extensions.cost.throttleStatus`. Acquire the query's requested cost before sending.
+ * Creates the Shopify GraphQL limiter: a leaky bucket of query-cost points per store
+ * (2,000 points restoring 100 per second on the standard plan), set from each answer's
+ * `extensions.cost.throttleStatus`. Acquire the query's requested cost before sending;
+ * Shopify refunds what the query did not use, and the next answer's status shows it.
  *
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown or invalid option.
  * @example
  * ```ts
  * const limiter = createShopifyLimiter({ plan: "plus" });
  * await limiter.acquire(11); // one 250-item inventorySetQuantities
  * ```
  */
-export function createShopifyLimiter(options: ShopifyLimiterOptions = {}): BaseLimiter {
+export function createShopifyLimiter(options: ShopifyLimiterOptions = {}): RateLimiter {
+  checkOptions(schema, options, "Shopify limiter options");
   return new ShopifyLimiter(options);
 }
