@@ -107,7 +107,9 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     baseUrl: options.baseUrl,
     limiter: createLightspeedLimiter({
       registers: options.registers ?? 1,
+      // The limiter waits on the same time as the client, real or simulated.
       ...(options.http?.clock === undefined ? {} : { clock: options.http.clock }),
+      ...(options.http?.sleep === undefined ? {} : { sleep: options.http.sleep }),
     }),
     secrets,
     auth: async () => ({ authorization: `Bearer ${await token()}` }),

@@ -70,14 +70,12 @@ const formSchema = z.object({
 export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): LightspeedWebhook {
   if (options.secrets !== undefined && options.secrets.length > 0) {
     const signature = /signature=([^,]+)/.exec(options.signature ?? "")?.[1];
-    const valid = ["hex", "base64"].some((encoding) =>
-      verifyHmac({
-        payload: options.body,
-        signature,
-        secrets: options.secrets as readonly string[],
-        encoding: encoding as "hex" | "base64",
-      }),
-    );
+    const valid = verifyHmac({
+      payload: options.body,
+      signature,
+      secrets: options.secrets,
+      encoding: ["hex", "base64"],
+    });
     if (!valid)
       throw new OmnistockError(
         "SIGNATURE",
