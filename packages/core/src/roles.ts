@@ -1,4 +1,4 @@
-import type { PlatformName } from "./errors.js";
+import { isOmnistockError, type OmnistockError, type PlatformName } from "./errors.js";
 import type { StockEvent } from "./events.js";
 
 /**
@@ -59,4 +59,220 @@ export interface SalesOrderSink {
     order: { readonly channelId: string; readonly orderId: string },
     options?: RoleCallOptions,
   ): Promise<void>;
+}
+
+/** Names what a channel shows: a listing, at one of the channel's own locations if it has them. */
+export interface ChannelListingRef {
+  /** The channel's listing id, as in the catalog (usually the SKU on that channel). */
+  readonly listingId: string;
+  /** The channel's own location, for `location` and `zones` feeds. */
+  readonly channelLocationId?: string;
+}
+
+/** One absolute quantity to set on a channel. */
+export interface QuantityToPublish extends ChannelListingRef {
+  /** The quantity the channel must show. */
+  readonly quantity: number;
+  /**
+   * What the channel was last told, if anything: the compare-and-set value where the
+   * platform has one (Shopify's `changeFromQuantity`).
+   */
+  readonly previous: number | undefined;
+  /** An oversell risk (lowering toward zero): the fastest single-item call is used. */
+  readonly urgent: boolean;
+}
+
+/**
+ * What became of one update. A request that failed as a whole (rate limit, 5xx, timeout)
+ * is thrown instead, so that the runtime retries the batch; these are per-item outcomes.
+ *
+ * - `published`: the channel shows `quantity` now (confirmed).
+ * - `pending`: the channel accepted the write but applies it later (Amazon `ACCEPTED`, a
+ *   feed, BigCommerce's asynchronous adjustments); hand `receipt` to
+ *   {@link ChannelPublisher.confirm} later.
+ * - `stale`: compare-and-set refused; the channel shows `actual`, so re-plan from it
+ *   rather than overwrite.
+ * - `rejected`: this item cannot be written (not stocked at that location, inventory not
+ *   tracked, fulfilled by the channel); retrying will not help until someone acts.
+ */
+export type PublishOutcome =
+  | { readonly status: "published"; readonly update: QuantityToPublish }
+  | { readonly status: "pending"; readonly update: QuantityToPublish; readonly receipt: string }
+  | { readonly status: "stale"; readonly update: QuantityToPublish; readonly actual: number }
+  | {
+      readonly status: "rejected";
+      readonly update: QuantityToPublish;
+      /** A stable reason code from the platform or the adapter, e.g. `ITEM_NOT_STOCKED_AT_LOCATION`. */
+      readonly reason: string;
+      readonly message: string;
+    };
+
+/** A write that was `pending`, to confirm. */
+export interface PendingPublish {
+  readonly update: QuantityToPublish;
+  readonly receipt: string;
+}
+
+/** What a channel shows for one listing now. */
+export interface ChannelLevel extends ChannelListingRef {
+  readonly quantity: number;
+  /**
+   * Who manages this stock: `channel` for stock the channel holds itself (Amazon FBA),
+   * which Omnistock reads and never writes.
+   * @default "merchant"
+   */
+  readonly managedBy?: "merchant" | "channel";
+}
+
+/**
+ * A channel that shows quantities (a Shopify store, an Amazon marketplace, a BigCommerce
+ * storefront). Writes are absolute, so that a retry is harmless.
+ */
+export interface ChannelPublisher {
+  readonly platform: PlatformName;
+  /** The catalog channel this publisher writes to. */
+  readonly channelId: string;
+  /** The most updates one {@link publish} call should carry (the platform's batch maximum). */
+  readonly maxBatch: number;
+  /** Whether {@link publish} honours `previous` as compare-and-set. */
+  readonly compareAndSet: boolean;
+  /**
+   * Sets the quantities, using the platform's batch call for bulk updates and its fastest
+   * single call for urgent ones. One outcome per update, in the same order.
+   * @throws {@link OmnistockError} when the request failed as a whole (`retryable` says
+   *   whether to try again).
+   */
+  publish(
+    updates: readonly QuantityToPublish[],
+    options?: RoleCallOptions,
+  ): Promise<readonly PublishOutcome[]>;
+  /** Confirms writes that were `pending`: each comes back published, stale, rejected or still pending. */
+  confirm(
+    pending: readonly PendingPublish[],
+    options?: RoleCallOptions,
+  ): Promise<readonly PublishOutcome[]>;
+  /**
+   * What the channel shows now: for the given listings, or every mapped one when omitted
+   * (the channel snapshot reconciliation compares).
+   */
+  readLevels(
+    refs?: readonly ChannelListingRef[],
+    options?: RoleCallOptions,
+  ): Promise<readonly ChannelLevel[]>;
+}
+
+/** One line of a channel order, by the channel's listing. */
+export interface ChannelOrderLine {
+  readonly listingId: string;
+  readonly quantity: number;
+  /** For refunds: whether the units go back on the shelf. */
+  readonly restock?: boolean;
+}
+
+/**
+ * A channel order as the channel reports it, before routing: the runtime routes it to
+ * locations and turns it into `order.*` stock events.
+ */
+export interface ChannelOrder {
+  /**
+   * Stable id of this report of the order (order id plus the change it reports): the
+   * de-duplication key when the same change arrives by webhook and by polling.
+   */
+  readonly eventId: string;
+  readonly channelId: string;
+  readonly orderId: string;
+  /** When the change happened at the channel, in epoch milliseconds. */
+  readonly at: number;
+  readonly status: "placed" | "cancelled" | "fulfilled" | "refunded";
+  readonly lines: readonly ChannelOrderLine[];
+  /** The channel location that sold it, where the channel has locations. */
+  readonly channelLocationId?: string;
+  /**
+   * Fulfilled by the channel from its own stock (Amazon AFN): it does not touch the
+   * retailer's stock.
+   */
+  readonly fulfilledByChannel?: boolean;
+  readonly tracking?: { readonly company?: string; readonly number: string };
+}
+
+/** Orders read by polling, with the cursor to continue from. */
+export interface OrderRead {
+  readonly orders: readonly ChannelOrder[];
+  readonly cursor: string;
+}
+
+/** A channel whose orders Omnistock takes in (by webhook, with polling as the backstop). */
+export interface OrderSource {
+  readonly platform: PlatformName;
+  readonly channelId: string;
+  /** Orders created or changed after `cursor` (the polling backstop for lost webhooks). */
+  ordersSince(cursor: string | undefined, options?: RoleCallOptions): Promise<OrderRead>;
+}
+
+/** A webhook delivery as received: the raw body and the headers. */
+export interface WebhookRequest {
+  /** The body exactly as received: signatures are over these bytes. */
+  readonly body: string;
+  /** The request headers (names case-insensitive). */
+  readonly headers: Headers;
+}
+
+/** What one verified webhook delivery said. */
+export interface WebhookDelivery {
+  readonly platform: PlatformName;
+  /** The platform's topic or type, e.g. `orders/create`, `inventory.update`. */
+  readonly topic: string;
+  /** The de-duplication key: a redelivery of the same change has the same key. */
+  readonly deliveryId: string;
+  /** Stock events from the system of record. */
+  readonly events: readonly StockEvent[];
+  /** Channel orders. */
+  readonly orders: readonly ChannelOrder[];
+  /**
+   * Levels a channel announced (e.g. Shopify `inventory_levels/update`): compared with
+   * what Omnistock published, to recognise its own echo and spot edits made on the channel.
+   */
+  readonly levels: readonly (ChannelLevel & { readonly channelId: string })[];
+}
+
+/** The result-returning form of {@link WebhookReceiver.receive}. */
+export type WebhookResult =
+  | { readonly ok: true; readonly delivery: WebhookDelivery }
+  | { readonly ok: false; readonly error: OmnistockError };
+
+/**
+ * Verifies and parses one platform's webhooks. The signature is checked before anything
+ * is parsed, and nothing is applied by receiving.
+ */
+export interface WebhookReceiver {
+  readonly platform: PlatformName;
+  /**
+   * @throws {@link OmnistockError} `SIGNATURE` for a bad signature, `VALIDATION` naming
+   *   the field for a malformed body.
+   */
+  receive(request: WebhookRequest): Promise<WebhookDelivery>;
+  /** The same, never throwing for a bad delivery. */
+  tryReceive(request: WebhookRequest): Promise<WebhookResult>;
+}
+
+/**
+ * Builds a {@link WebhookReceiver} from a throwing `receive`: `tryReceive` returns the
+ * `OmnistockError`s it throws as `{ ok: false }` (anything else is a bug and is rethrown).
+ */
+export function createWebhookReceiver(
+  platform: PlatformName,
+  receive: (request: WebhookRequest) => WebhookDelivery | Promise<WebhookDelivery>,
+): WebhookReceiver {
+  return {
+    platform,
+    receive: async (request) => receive(request),
+    async tryReceive(request) {
+      try {
+        return { ok: true, delivery: await receive(request) };
+      } catch (error) {
+        if (isOmnistockError(error)) return { ok: false, error };
+        throw error;
+      }
+    },
+  };
 }

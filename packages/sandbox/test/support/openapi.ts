@@ -66,3 +66,70 @@ export function schemaErrors(schema: object, value: unknown): string[] {
     ? []
     : (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message}`);
 }
+
+/**
+ * The schema errors of a JSON request body against the request body of `method path` in
+ * the spec (an empty list when it conforms). `path` is the spec's path template, e.g.
+ * `/listings/2021-08-01/items/{sellerId}/{sku}`.
+ *
+ * @throws Error when the spec has no such operation or no JSON request body for it.
+ */
+export async function requestErrors(
+  specFile: string,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<string[]> {
+  const document = (await loadSpec(specFile)) as unknown as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: { content?: Record<string, { schema?: object }> };
+          parameters?: { in: string; schema?: object }[];
+        }
+      >
+    >;
+  };
+  const operation = document.paths[path]?.[method.toLowerCase()];
+  if (operation === undefined) throw new Error(`The spec has no ${method} ${path}`);
+  const schema =
+    operation.requestBody?.content?.["application/json"]?.schema ??
+    operation.parameters?.find((p) => p.in === "body")?.schema;
+  if (schema === undefined)
+    throw new Error(`The spec gives no JSON request body for ${method} ${path}`);
+  return schemaErrors(schema, body);
+}
+
+/** A request as a {@link recordingFetch} saw it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Headers;
+  /** The body as text, when there was one. */
+  readonly body: string | undefined;
+}
+
+/**
+ * A `fetch` that records every request before passing it on, so that a test can check
+ * each request an adapter sent against the platform's spec.
+ */
+export function recordingFetch(inner: typeof fetch = fetch): {
+  readonly fetch: typeof fetch;
+  readonly requests: RecordedRequest[];
+} {
+  const requests: RecordedRequest[] = [];
+  const recorder: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const body = request.body === null ? undefined : await request.clone().text();
+    requests.push({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body,
+    });
+    return inner(request);
+  };
+  return { fetch: recorder, requests };
+}

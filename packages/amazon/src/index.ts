@@ -1,0 +1,6 @@
+/**
+ * @omnistock/amazon
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @omnistock/bigcommerce
+ *
+ * @packageDocumentation
+ */
+export {};

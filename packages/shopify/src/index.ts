@@ -1,0 +1,6 @@
+/**
+ * @omnistock/shopify
+ *
+ * @packageDocumentation
+ */
+export {};

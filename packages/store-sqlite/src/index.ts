@@ -1,0 +1,6 @@
+/**
+ * @omnistock/store-sqlite
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @omnistock/sync
+ *
+ * @packageDocumentation
+ */
+export {};
