@@ -1,1 +1,5 @@
-export { default } from "../../tsup.config.base.js";
+import { defineConfig } from "tsup";
+import base from "../../tsup.config.base.js";
+
+// The conformance suite for stores is a second entry: `@omnistock/sync/test-utils`.
+export default defineConfig({ ...base, entry: ["src/index.ts", "src/test-utils.ts"] });
