@@ -40,7 +40,8 @@ export interface SyncStore {
   /**
    * Marks entries delivered: each one whose generation is unchanged is removed; one that
    * was rewritten meanwhile stays, with its lease released, so that the newer value is
-   * delivered too. The listing states given are written in the same transaction.
+   * delivered too. The `published` values given are written in the same transaction,
+   * whatever the generation (the channel does show them).
    */
   ack(acks: readonly OutboxAck[]): Promise<void>;
 
@@ -211,8 +212,17 @@ export interface LeaseRequest {
 /** One delivered entry, for {@link SyncStore.ack}. */
 export interface OutboxAck {
   readonly entry: Pick<OutboxEntry, "tenantId" | "id" | "generation">;
-  /** Listing states to write with the ack (what was published). */
-  readonly listings?: readonly { readonly key: string; readonly state: ListingState }[];
+  /** What the channel now shows, by listing key. */
+  readonly published?: readonly PublishedValue[];
+}
+
+/**
+ * Sets only the `published` value of a listing state, keeping its `planned` value: a newer
+ * plan may be waiting in the outbox. A listing with no state gets `planned: undefined`.
+ */
+export interface PublishedValue {
+  readonly key: string;
+  readonly quantity: number;
 }
 
 /** Options of {@link SyncStore.nack}. */
@@ -225,6 +235,11 @@ export interface OutboxNack {
   readonly payload?: unknown;
   /** Why, for the record. */
   readonly error?: string;
+  /**
+   * What the channel was found to show, by listing key (e.g. after a compare-and-set
+   * refusal), written whatever the generation.
+   */
+  readonly published?: readonly PublishedValue[];
 }
 
 /** Options of {@link SyncStore.park}. */
