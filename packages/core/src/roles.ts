@@ -48,6 +48,12 @@ export interface RecordedSale {
   readonly saleId: string;
   /** `false` when the sale already existed (a retry): nothing was recorded twice. */
   readonly created: boolean;
+  /**
+   * The stock events the sale means for the system of record, with the ids its own
+   * webhooks will carry for it: the runtime applies them at once, and recognises the
+   * webhook when it comes back as a duplicate (its echo).
+   */
+  readonly events?: readonly StockEvent[];
 }
 
 /** Where channel orders become sales (Lightspeed): idempotent by the order id. */
