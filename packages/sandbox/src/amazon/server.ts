@@ -104,6 +104,9 @@ const PLANS: Readonly<Record<string, { rate: number; burst: number }>> = {
   getOrders: { rate: 0.0167, burst: 20 },
   getOrderItems: { rate: 0.5, burst: 30 },
   getInventorySummaries: { rate: 2, burst: 2 },
+  // JSON_LISTINGS_FEED has a limit of its own: 5 submissions per 5 minutes per region
+  // (since 2025-05-06), as a bucket of 5 that refills one every minute.
+  "createFeed:JSON_LISTINGS_FEED": { rate: 5 / 300, burst: 5 },
 };
 
 interface Feed {
@@ -118,7 +121,8 @@ interface Feed {
  * `x-amz-access-token`, `getListingsItem` and `patchListingsItem` (merge and replace on
  * `fulfillment_availability`), the `JSON_LISTINGS_FEED` flow (document, upload, feed,
  * status, processing report), `getOrders`/`getOrderItems` with MFN and AFN orders, FBA
- * inventory summaries, per-operation rate and burst with `x-amzn-RateLimit-Limit` and 429,
+ * inventory summaries, per-operation rate and burst with `x-amzn-RateLimit-Limit` and 429
+ * (`JSON_LISTINGS_FEED` submissions on their own line of 5 per 5 minutes),
  * and ACCEPTED writes that apply after a delay.
  */
 export function createAmazonServer(options: AmazonServerOptions = {}): AmazonServer {
@@ -759,9 +763,13 @@ export function createAmazonServer(options: AmazonServerOptions = {}): AmazonSer
       const index = operations.findIndex(
         ([method, pattern]) => method === request.method && pattern.test(path),
       );
-      const operation = operationNames[index];
-      if (operation === undefined)
+      const named = operationNames[index];
+      if (named === undefined)
         return errors(404, "NotFound", "Resource not found", { "x-amzn-requestid": requestId });
+      const operation =
+        named === "createFeed" && (await feedTypeOf(request)) === "JSON_LISTINGS_FEED"
+          ? "createFeed:JSON_LISTINGS_FEED"
+          : named;
       if (!admit(operation, now)) {
         const refused = rateLimitedResponse();
         refused.headers.set("x-amzn-requestid", requestId);
@@ -777,4 +785,13 @@ export function createAmazonServer(options: AmazonServerOptions = {}): AmazonSer
       return response;
     },
   };
+}
+
+/** The `feedType` of a createFeed request, read from a copy so the body stays unread. */
+async function feedTypeOf(request: Request): Promise<unknown> {
+  try {
+    return ((await request.clone().json()) as { feedType?: unknown } | null)?.feedType;
+  } catch {
+    return undefined;
+  }
 }

@@ -247,4 +247,56 @@ describe("Amazon fake", () => {
     now += 200;
     expect((await send()).status).toBe(200);
   });
+
+  it("limits JSON_LISTINGS_FEED submissions to 5 per 5 minutes, one more each minute", async () => {
+    const limited = createAmazonServer({ clock: () => now });
+    const grant = await limited.fetch(
+      new Request("http://sandbox/auth/o2/token", {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: "Atzr|sandbox-refresh",
+          client_id: "amzn1.application-oa2-client.sandbox",
+          client_secret: "sandbox-lwa-secret",
+        }),
+      }),
+    );
+    const token = ((await grant.json()) as Loose).access_token;
+    const request = (path: string, body: unknown) =>
+      limited.fetch(
+        new Request(`http://sandbox${path}`, {
+          method: "POST",
+          headers: { "x-amz-access-token": token, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const submit = async () => {
+      const document = (await (
+        await request("/feeds/2021-06-30/documents", { contentType: "application/json" })
+      ).json()) as Loose;
+      await limited.fetch(
+        new Request(document.url, {
+          method: "PUT",
+          body: JSON.stringify({
+            header: { sellerId: "A2SANDBOXSELLER", version: "2.0" },
+            messages: [],
+          }),
+        }),
+      );
+      return request("/feeds/2021-06-30/feeds", {
+        feedType: "JSON_LISTINGS_FEED",
+        marketplaceIds: ["ATVPDKIKX0DER"],
+        inputFeedDocumentId: document.feedDocumentId,
+      });
+    };
+    for (let i = 0; i < 5; i++) {
+      const accepted = await submit();
+      expect(accepted.status).toBe(202);
+      expect(Number(accepted.headers.get("x-amzn-ratelimit-limit"))).toBeCloseTo(5 / 300);
+    }
+    expect((await submit()).status).toBe(429);
+    now += 60_000;
+    expect((await submit()).status).toBe(202);
+    expect((await submit()).status).toBe(429);
+  });
 });
