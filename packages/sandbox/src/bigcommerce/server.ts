@@ -407,6 +407,13 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
     });
   };
 
+  /** A v2 page: `page` (from 1) and `limit` (50 by default, 250 at most), as on BigCommerce. */
+  const v2Page = <T>(url: URL, items: readonly T[]): T[] => {
+    const limit = Math.min(Number(url.searchParams.get("limit") ?? 50) || 50, 250);
+    const current = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+    return items.slice((current - 1) * limit, current * limit);
+  };
+
   function orderJson(o: BigCommerceOrder) {
     return {
       id: o.id,
@@ -439,7 +446,14 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
     )
     .on("GET", `${base}/v3/catalog/variants`, ({ url }) => {
       const sku = url.searchParams.get("sku");
-      const list = [...variants.values()].filter((v) => sku === null || v.sku === sku);
+      const skus = listIn(url, "sku");
+      const productIds = listIn(url, "product_id")?.map(Number);
+      const list = [...variants.values()].filter(
+        (v) =>
+          (sku === null || v.sku === sku) &&
+          (skus === undefined || skus.includes(v.sku)) &&
+          (productIds === undefined || productIds.includes(v.product_id)),
+      );
       return page(
         url,
         list.map((v) => ({
@@ -453,17 +467,20 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
         })),
       );
     })
-    .on("GET", `${base}/v3/catalog/products`, ({ url }) =>
-      page(
+    .on("GET", `${base}/v3/catalog/products`, ({ url }) => {
+      const ids = listIn(url, "id")?.map(Number);
+      return page(
         url,
-        [...products.values()].map((p) => ({
-          id: p.id,
-          name: p.name,
-          inventory_tracking: p.tracking,
-          type: "physical",
-        })),
-      ),
-    )
+        [...products.values()]
+          .filter((p) => ids === undefined || ids.includes(p.id))
+          .map((p) => ({
+            id: p.id,
+            name: p.name,
+            inventory_tracking: p.tracking,
+            type: "physical",
+          })),
+      );
+    })
     .on("GET", `${base}/v3/inventory/items`, ({ url }) => {
       applyDue(clock());
       const skus = listIn(url, "sku");
@@ -517,8 +534,11 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
     .on("GET", `${base}/v2/orders`, ({ url }) => {
       const since = url.searchParams.get("min_date_modified");
       const from = since === null ? 0 : Date.parse(since) / 1000;
-      const list = [...orders.values()].filter((o) => o.date_modified >= from).map(orderJson);
-      // v2 answers 204 with no body for an empty list.
+      const list = v2Page(
+        url,
+        [...orders.values()].filter((o) => o.date_modified >= from).sort((a, b) => a.id - b.id),
+      ).map(orderJson);
+      // v2 answers 204 with no body for an empty list (and past the last page).
       return list.length === 0 ? new Response(null, { status: 204 }) : json(200, list);
     })
     .on("GET", `${base}/v2/orders/:id`, ({ params }) => {
@@ -527,13 +547,18 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
         ? json(404, [{ status: 404, message: "The requested resource was not found." }])
         : json(200, orderJson(order));
     })
-    .on("GET", `${base}/v2/orders/:id/products`, ({ params }) => {
+    .on("GET", `${base}/v2/orders/:id/products`, ({ url, params }) => {
       const order = orders.get(Number(params.id));
       if (order === undefined)
         return json(404, [{ status: 404, message: "The requested resource was not found." }]);
+      const lines = v2Page(
+        url,
+        order.lines.map((line, i) => ({ line, i })),
+      );
+      if (lines.length === 0) return new Response(null, { status: 204 });
       return json(
         200,
-        order.lines.map((l, i) => ({
+        lines.map(({ line: l, i }) => ({
           id: order.id * 100 + i,
           order_id: order.id,
           product_id: l.variant.product_id,

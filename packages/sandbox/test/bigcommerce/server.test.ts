@@ -58,6 +58,33 @@ describe("BigCommerce fake", () => {
     });
   });
 
+  it("filters variants by sku:in and product_id:in, and products by id:in", async () => {
+    const variants = await call("/v3/catalog/variants?sku:in=TEE-S,GIFT,NOPE");
+    expect(variants.body.data.map((v: Loose) => v.sku).sort()).toEqual(["GIFT", "TEE-S"]);
+    const ofTee = await call(`/v3/catalog/variants?product_id:in=${tee.id}`);
+    expect(ofTee.body.data.map((v: Loose) => v.sku)).toEqual(["TEE-S", "TEE-M"]);
+    const products = await call(`/v3/catalog/products?id:in=${tee.id}`);
+    expect(products.body.data).toMatchObject([{ id: tee.id, inventory_tracking: "variant" }]);
+  });
+
+  it("pages v2 orders and order products with page and limit, 204 past the last page", async () => {
+    const first = control.placeOrder([
+      { sku: "TEE-S", quantity: 1 },
+      { sku: "TEE-M", quantity: 1 },
+    ]);
+    const second = control.placeOrder([{ sku: "TEE-S", quantity: 1 }]);
+    const pageOne = await call("/v2/orders?limit=1&page=1");
+    const pageTwo = await call("/v2/orders?limit=1&page=2");
+    expect(pageOne.body.map((o: Loose) => o.id)).toEqual([first.id]);
+    expect(pageTwo.body.map((o: Loose) => o.id)).toEqual([second.id]);
+    expect((await call("/v2/orders?limit=1&page=3")).status).toBe(204);
+    const lines = await call(`/v2/orders/${first.id}/products?limit=1&page=2`);
+    expect(lines.body).toMatchObject([{ sku: "TEE-M" }]);
+    expect((await call(`/v2/orders/${first.id}/products?limit=1&page=3`)).status).toBe(204);
+    control.setOrderStatus(first.id, 5);
+    control.setOrderStatus(second.id, 5);
+  });
+
   it("applies absolute adjustments asynchronously, after the delay", async () => {
     const put = await call("/v3/inventory/adjustments/absolute", {
       method: "PUT",
