@@ -20,7 +20,16 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     productVariants(first: Int, after: String, query: String): ProductVariantConnection!
     inventoryItem(id: ID!): InventoryItem
     inventoryItems(first: Int, after: String, query: String): InventoryItemConnection!
-    orders(first: Int, after: String, query: String): OrderConnection!
+    productVariant(id: ID!): ProductVariant
+    orders(
+      first: Int
+      after: String
+      reverse: Boolean
+      sortKey: OrderSortKeys
+      query: String
+    ): OrderConnection!
+    order(id: ID!): Order
+    refund(id: ID!): Refund
   }
 
   type Mutation {
@@ -38,6 +47,7 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     id: ID!
     name: String!
     isActive: Boolean!
+    inventoryLevels(first: Int, after: String): InventoryLevelConnection!
   }
 
   type LocationConnection {
@@ -64,6 +74,7 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     duplicateSkuCount: Int!
     inventoryLevel(locationId: ID!, includeInactive: Boolean): InventoryLevel
     inventoryLevels(first: Int, after: String, includeInactive: Boolean): InventoryLevelConnection!
+    variants(first: Int, after: String): ProductVariantConnection
   }
 
   type InventoryItemConnection {
@@ -94,7 +105,48 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     createdAt: DateTime!
     updatedAt: DateTime!
     cancelledAt: DateTime
+    displayFulfillmentStatus: OrderDisplayFulfillmentStatus!
+    retailLocation: Location
     lineItems(first: Int, after: String): LineItemConnection!
+    refunds(first: Int): [Refund!]!
+  }
+
+  enum OrderSortKeys {
+    CREATED_AT
+    ID
+    UPDATED_AT
+  }
+
+  enum OrderDisplayFulfillmentStatus {
+    UNFULFILLED
+    PARTIALLY_FULFILLED
+    FULFILLED
+  }
+
+  type Refund {
+    id: ID!
+    createdAt: DateTime
+    refundLineItems(first: Int, after: String): RefundLineItemConnection!
+  }
+
+  enum RefundLineItemRestockType {
+    RETURN
+    CANCEL
+    LEGACY_RESTOCK
+    NO_RESTOCK
+  }
+
+  type RefundLineItem {
+    lineItem: LineItem!
+    quantity: Int!
+    restockType: RefundLineItemRestockType!
+    restocked: Boolean!
+    location: Location
+  }
+
+  type RefundLineItemConnection {
+    nodes: [RefundLineItem!]!
+    pageInfo: PageInfo!
   }
 
   type OrderConnection {

@@ -40,6 +40,17 @@ export interface ShopifyServerOptions {
   readonly webhookSecret?: string;
   /** @default "standard" */
   readonly plan?: keyof typeof PLANS;
+  /**
+   * The bucket size in points, over the plan's (development stores have far smaller
+   * buckets, and Shopify has changed the standard plan's over time).
+   * @default the plan's
+   */
+  readonly bucketSize?: number;
+  /**
+   * Points restored per second, over the plan's.
+   * @default the plan's
+   */
+  readonly restoreRate?: number;
   readonly deliver?: DeliverWebhook;
   /** @default Date.now */
   readonly clock?: Clock;
@@ -144,6 +155,18 @@ interface OrderState {
   updatedAt: number;
   cancelledAt: number | undefined;
   fulfilled: boolean;
+  readonly refunds: RefundState[];
+}
+
+interface RefundState {
+  readonly legacyId: number;
+  readonly createdAt: number;
+  readonly lines: readonly {
+    readonly lineId: number | undefined;
+    readonly variantId: string;
+    readonly quantity: number;
+    readonly restock: boolean;
+  }[];
 }
 
 /**
@@ -161,8 +184,11 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
   const shop = options.shop ?? "sandbox-1.myshopify.com";
   const accessToken = options.accessToken ?? "shpat_sandbox";
   const webhookSecret = options.webhookSecret ?? "shpss_sandbox";
-  const plan: { readonly bucket: number; readonly restore: number } =
-    PLANS[options.plan ?? "standard"];
+  const planned = PLANS[options.plan ?? "standard"];
+  const plan: { readonly bucket: number; readonly restore: number } = {
+    bucket: options.bucketSize ?? planned.bucket,
+    restore: options.restoreRate ?? planned.restore,
+  };
   const schema = buildSchema(SHOPIFY_SDL);
 
   let nextId = 1_000;
@@ -300,6 +326,7 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
         updatedAt: clock(),
         cancelledAt: undefined,
         fulfilled: false,
+        refunds: [],
       };
       orders.set(gid("Order", legacyId), order);
       moveQuantities(order, (q, n) => {
@@ -344,14 +371,25 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
           emitLevel(v.itemId, order.locationId);
         }
       }
+      const refund: RefundState = {
+        legacyId: nextId++,
+        createdAt: clock(),
+        lines: lines.map((l) => ({
+          lineId: order.lines.find((ol) => ol.variantId === l.variantId)?.id,
+          variantId: l.variantId,
+          quantity: l.quantity,
+          restock: l.restock,
+        })),
+      };
+      order.refunds.push(refund);
       emit("refunds/create", {
-        id: nextId++,
+        id: refund.legacyId,
+        admin_graphql_api_id: gid("Refund", refund.legacyId),
         order_id: order.legacyId,
-        created_at: new Date(clock()).toISOString(),
-        refund_line_items: lines.map((l) => {
-          const orderLine = order.lines.find((ol) => ol.variantId === l.variantId);
+        created_at: new Date(refund.createdAt).toISOString(),
+        refund_line_items: refund.lines.map((l) => {
           return {
-            line_item_id: orderLine?.id ?? null,
+            line_item_id: l.lineId ?? null,
             quantity: l.quantity,
             restock_type: l.restock ? "return" : "no_restock",
             location_id: numeric(order.locationId),
@@ -370,7 +408,19 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
   };
 
   // The objects the schema resolves, built on demand from the state.
-  const locationNode = (id: string) => locations.get(id) ?? null;
+  const locationNode = (id: string): Record<string, unknown> | null => {
+    const location = locations.get(id);
+    if (location === undefined) return null;
+    return {
+      ...location,
+      inventoryLevels: ({ first = 50, after }: { first?: number; after?: string }) =>
+        connection(
+          [...items.keys()].map((item) => levelNode(item, id)).filter((l) => l !== null),
+          first,
+          after,
+        ),
+    };
+  };
   function itemNode(id: string): Record<string, unknown> | null {
     const item = items.get(id);
     if (item === undefined) return null;
@@ -382,6 +432,12 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
       inventoryLevels: ({ first = 50, after }: { first?: number; after?: string }) =>
         connection(
           [...locations.keys()].map((loc) => levelNode(id, loc)).filter((l) => l !== null),
+          first,
+          after,
+        ),
+      variants: ({ first = 50, after }: { first?: number; after?: string }) =>
+        connection(
+          [...variants.values()].filter((v) => v.itemId === id).map((v) => variantNode(v.id)),
           first,
           after,
         ),
@@ -408,23 +464,47 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
       ? null
       : { id: v.id, title: v.title, sku: v.sku, inventoryItem: () => itemNode(v.itemId) };
   };
+  const lineNode = (l: {
+    readonly id: number;
+    readonly variantId: string;
+    readonly quantity: number;
+  }) => ({
+    id: gid("LineItem", l.id),
+    sku: variants.get(l.variantId)?.sku ?? null,
+    quantity: l.quantity,
+    variant: () => variantNode(l.variantId),
+  });
+  const refundNode = (o: OrderState, r: RefundState) => ({
+    id: gid("Refund", r.legacyId),
+    createdAt: new Date(r.createdAt).toISOString(),
+    refundLineItems: ({ first = 50, after }: { first?: number; after?: string }) =>
+      connection(
+        r.lines.map((l) => {
+          const line = o.lines.find((ol) => ol.id === l.lineId);
+          return {
+            lineItem: lineNode(line ?? { id: l.lineId ?? 0, variantId: l.variantId, quantity: 0 }),
+            quantity: l.quantity,
+            restockType: l.restock ? "RETURN" : "NO_RESTOCK",
+            restocked: l.restock,
+            location: () => locationNode(o.locationId),
+          };
+        }),
+        first,
+        after,
+      ),
+  });
   const orderNode = (id: string, o: OrderState) => ({
     id,
     name: o.name,
     createdAt: new Date(o.createdAt).toISOString(),
     updatedAt: new Date(o.updatedAt).toISOString(),
     cancelledAt: o.cancelledAt === undefined ? null : new Date(o.cancelledAt).toISOString(),
+    displayFulfillmentStatus: o.fulfilled ? "FULFILLED" : "UNFULFILLED",
+    retailLocation: () => locationNode(o.locationId),
     lineItems: ({ first = 50, after }: { first?: number; after?: string }) =>
-      connection(
-        o.lines.map((l) => ({
-          id: gid("LineItem", l.id),
-          sku: variants.get(l.variantId)?.sku ?? null,
-          quantity: l.quantity,
-          variant: () => variantNode(l.variantId),
-        })),
-        first,
-        after,
-      ),
+      connection(o.lines.map(lineNode), first, after),
+    refunds: ({ first }: { first?: number }) =>
+      o.refunds.slice(0, first ?? o.refunds.length).map((r) => refundNode(o, r)),
   });
 
   const adjustmentGroup = (
@@ -609,12 +689,19 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
 
   const search = (query: string | undefined, key: string) =>
     new RegExp(`(?:^|\\s)${key}:(\\S+)`).exec(query ?? "")?.[1];
+  /** Every value of a search term: `sku:A OR sku:"B C" OR sku:'D'`. */
+  const terms = (query: string | undefined, key: string) =>
+    [
+      ...(query ?? "").matchAll(
+        new RegExp(`(?:^|[\\s(])${key}:(?:"((?:[^"\\\\]|\\\\.)*)"|'([^']*)'|([^\\s()]+))`, "g"),
+      ),
+    ].map((m) => (m[1] === undefined ? (m[2] ?? m[3] ?? "") : m[1].replace(/\\(.)/g, "$1")));
 
   type ListArgs = { first?: number; after?: string; query?: string };
   /** The ids of a map's entries whose SKU matches the search's `sku:` term, if any. */
   const bySku = (map: ReadonlyMap<string, { readonly sku: string }>, query: string | undefined) => {
-    const sku = search(query, "sku");
-    return [...map].filter(([, v]) => sku === undefined || v.sku === sku).map(([id]) => id);
+    const skus = new Set(terms(query, "sku"));
+    return [...map].filter(([, v]) => skus.size === 0 || skus.has(v.sku)).map(([id]) => id);
   };
 
   function rootValue(keys: ReadonlyMap<string, string>) {
@@ -628,22 +715,43 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
       inventoryItem: ({ id }: { id: string }) => itemNode(id),
       inventoryItems: ({ first = 50, after, query }: ListArgs) =>
         connection(bySku(items, query).map(itemNode), first, after),
+      productVariant: ({ id }: { id: string }) => variantNode(id),
+      order: ({ id }: { id: string }) => {
+        const o = orders.get(id);
+        return o === undefined ? null : orderNode(id, o);
+      },
+      refund: ({ id }: { id: string }) => {
+        for (const o of orders.values()) {
+          const r = o.refunds.find((candidate) => gid("Refund", candidate.legacyId) === id);
+          if (r !== undefined) return refundNode(o, r);
+        }
+        return null;
+      },
       orders: ({
         first = 50,
         after,
         query,
+        sortKey = "ID",
+        reverse = false,
       }: {
         first?: number;
         after?: string;
         query?: string;
+        sortKey?: "CREATED_AT" | "ID" | "UPDATED_AT";
+        reverse?: boolean;
       }) => {
-        const since = search(query, "updated_at")?.replace(/^>=?/, "");
-        const from =
-          since === undefined
-            ? Number.NEGATIVE_INFINITY
-            : Date.parse(since.replace(/^['"]|['"]$/g, ""));
+        const term = search(query, "updated_at");
+        const inclusive = term?.startsWith(">=") ?? false;
+        const since = term?.replace(/^>=?/, "").replace(/^['"]|['"]$/g, "");
+        const from = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
+        const key = (o: OrderState) =>
+          sortKey === "UPDATED_AT" ? o.updatedAt : sortKey === "CREATED_AT" ? o.createdAt : 0;
+        const sorted = [...orders]
+          .filter(([, o]) => (inclusive ? o.updatedAt >= from : o.updatedAt > from))
+          .sort(([, a], [, b]) => key(a) - key(b) || a.legacyId - b.legacyId);
+        if (reverse) sorted.reverse();
         return connection(
-          [...orders].filter(([, o]) => o.updatedAt > from).map(([id, o]) => orderNode(id, o)),
+          sorted.map(([id, o]) => orderNode(id, o)),
           first,
           after,
         );
@@ -902,10 +1010,18 @@ function fieldCost(
   variables: Record<string, unknown>,
   isMutationRoot: boolean,
 ): number {
-  if (isMutationRoot) return 10;
   const definition = parent.getFields()[field.name.value];
   if (definition === undefined) return 0;
   const type = getNamedType(definition.type);
+  // A mutation costs 10, plus the objects its payload selects (userErrors: 1).
+  if (isMutationRoot) {
+    return (
+      10 +
+      (isObjectType(type) && field.selectionSet !== undefined
+        ? costOf(field.selectionSet, type, fragments, variables)
+        : 0)
+    );
+  }
   if (isLeafType(type) || !isObjectType(type) || field.selectionSet === undefined) return 0;
   if (type.name.endsWith("Connection")) {
     const size = field.arguments?.find((a) => a.name.value === "first" || a.name.value === "last");

@@ -239,3 +239,98 @@ describe("Shopify fake: orders and webhooks", () => {
     ]);
   });
 });
+
+describe("Shopify fake: what an adapter reads", () => {
+  it("finds several SKUs in one search, quoted or not, and the variants of one inventory item", async () => {
+    const shared = control.addVariant({ sku: "CUP-BLUE" });
+    control.addVariant({
+      sku: "CUP-BLUE",
+      itemId: shared.inventoryItemId,
+      title: "Blue cup (set)",
+    });
+    const { body } = await graphql(
+      `query($q: String) {
+        productVariants(first: 10, query: $q) { nodes { sku inventoryItem { id } } }
+        inventoryItem(id: "${shared.inventoryItemId}") { variants(first: 5) { nodes { id } } }
+      }`,
+      { q: `sku:TEA-EARL OR sku:"CUP-BLUE"` },
+    );
+    expect(body.data.productVariants.nodes.map((n: Loose) => n.sku).sort()).toEqual([
+      "CUP-BLUE",
+      "CUP-BLUE",
+      "TEA-EARL",
+    ]);
+    expect(body.data.inventoryItem.variants.nodes).toHaveLength(2);
+  });
+
+  it("lists a location's inventory levels, page by page", async () => {
+    const { body } = await graphql(
+      `{ location(id: "${store.id}") { inventoryLevels(first: 1) { nodes { item { id } quantities(names: ["available"]) { quantity } } pageInfo { hasNextPage endCursor } } } }`,
+    );
+    const page = body.data.location.inventoryLevels;
+    expect(page.nodes).toHaveLength(1);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it("charges a mutation 10 plus the objects its payload selects", async () => {
+    const { body } = await graphql(
+      `mutation($input: InventorySetQuantitiesInput!, $key: String!) {
+        inventorySetQuantities(input: $input) @idempotent(key: $key) { userErrors { code field message } }
+      }`,
+      { input: setInput(5, null), key: "cost-1" },
+    );
+    expect(body.extensions.cost.requestedQueryCost).toBe(11);
+  });
+
+  it("sorts orders by update time, filters them inclusively, and shows refunds and fulfilment", async () => {
+    const a = control.placeOrder([{ variantId: tea.id, quantity: 1 }], store.id);
+    now += 1_000;
+    const b = control.placeOrder([{ variantId: mug.id, quantity: 1 }], store.id);
+    now += 1_000;
+    control.fulfillOrder(a.id);
+    control.refund(a.id, [{ variantId: tea.id, quantity: 1, restock: true }]);
+    const since = new Date(now - 1_000).toISOString();
+    const { body } = await graphql(
+      `query($q: String) { orders(first: 10, sortKey: UPDATED_AT, query: $q) { nodes {
+        id displayFulfillmentStatus retailLocation { id }
+        refunds(first: 5) { id refundLineItems(first: 5) { nodes { quantity restockType restocked location { id } lineItem { variant { id } } } } }
+      } } }`,
+      { q: `updated_at:>='${since}'` },
+    );
+    expect(body.data.orders.nodes.map((n: Loose) => n.id)).toEqual([b.id, a.id]);
+    const refunded = body.data.orders.nodes[1];
+    expect(refunded.displayFulfillmentStatus).toBe("FULFILLED");
+    expect(refunded.retailLocation.id).toBe(store.id);
+    expect(refunded.refunds[0].refundLineItems.nodes[0]).toEqual({
+      quantity: 1,
+      restockType: "RETURN",
+      restocked: true,
+      location: { id: store.id },
+      lineItem: { variant: { id: tea.id } },
+    });
+    const one = await graphql(
+      `{ order(id: "${a.id}") { id } refund(id: "${refunded.refunds[0].id}") { id } productVariant(id: "${tea.id}") { sku } }`,
+    );
+    expect(one.body.data).toEqual({
+      order: { id: a.id },
+      refund: { id: refunded.refunds[0].id },
+      productVariant: { sku: "TEA-EARL" },
+    });
+  });
+
+  it("takes a smaller bucket and restore rate over the plan's", async () => {
+    const small = createShopifyServer({ bucketSize: 40, restoreRate: 2 });
+    const response = await small.fetch(
+      new Request("http://x/admin/api/2026-04/graphql.json", {
+        method: "POST",
+        headers: { "x-shopify-access-token": "shpat_sandbox", "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ locations(first: 5) { nodes { id } } }" }),
+      }),
+    );
+    const answer = (await response.json()) as Loose;
+    expect(answer.extensions.cost.throttleStatus).toMatchObject({
+      maximumAvailable: 40,
+      restoreRate: 2,
+    });
+  });
+});
