@@ -1,4 +1,4 @@
-import { OmnistockError, parseWith } from "@omnistock/core";
+import { OmnistockError, parseWith, type RoleCallOptions } from "@omnistock/core";
 import {
   createHttpClient,
   createLightspeedLimiter,
@@ -52,18 +52,27 @@ export interface LightspeedClientOptions {
 
 /** The Lightspeed X-Series endpoints Omnistock needs, typed and validated. */
 export interface LightspeedClient {
-  /** Every page of a 2.0 collection after `after`, following the version cursor. */
-  outlets(): Promise<LightspeedOutletRecord[]>;
-  registers(): Promise<{ readonly id: string; readonly outlet_id: string }[]>;
-  products(): Promise<LightspeedProductRecord[]>;
+  /** Every outlet (every page of the 2.0 collection, by version cursor). */
+  outlets(options?: RoleCallOptions): Promise<LightspeedOutletRecord[]>;
+  registers(
+    options?: RoleCallOptions,
+  ): Promise<{ readonly id: string; readonly outlet_id: string }[]>;
+  products(options?: RoleCallOptions): Promise<LightspeedProductRecord[]>;
   /** Inventory records with a version above `after`, and the highest version seen. */
   inventorySince(
     after: number,
+    options?: RoleCallOptions,
   ): Promise<{ readonly records: LightspeedInventoryRecord[]; readonly version: number }>;
-  /** The sales recorded for a channel order (by `source_id`). */
-  salesFor(sourceId: string): Promise<LightspeedSaleRecord[]>;
+  /**
+   * The sales recorded for a channel order (by `source_id`).
+   *
+   * Note: the 2.0 spec lists no `source_id` filter for `/api/2.0/search`; the answer is
+   * filtered here too, so a store that ignores the filter cannot make one order's sale
+   * pass for another's.
+   */
+  salesFor(sourceId: string, options?: RoleCallOptions): Promise<LightspeedSaleRecord[]>;
   /** Creates or (with `id`) updates a sale through `POST /api/register_sales`. */
-  saveSale(sale: Record<string, unknown>): Promise<LightspeedSaleRecord>;
+  saveSale(sale: Record<string, unknown>, options?: RoleCallOptions): Promise<LightspeedSaleRecord>;
   /** Applies stock adjustments (deltas), at most 1,000 per request. */
   adjustStock(
     items: readonly {
@@ -72,8 +81,26 @@ export interface LightspeedClient {
       readonly delta: number;
       readonly reason: string;
     }[],
+    options?: RoleCallOptions,
   ): Promise<void>;
 }
+
+/** One store's OAuth tokens, shared by every client of that store and app in the process. */
+interface OAuthSession {
+  /** The refresh token the session started from, as the caller stored it. */
+  readonly seed: string;
+  refreshToken: string;
+  accessToken: string | undefined;
+  expiresAt: number;
+  refreshing: Promise<string> | undefined;
+}
+
+/**
+ * Lightspeed revokes a refresh token once it is used, so two clients of one store that
+ * refreshed on their own would revoke each other's token: they share one session, and one
+ * refresh at a time, per store and app.
+ */
+const sessions = new Map<string, OAuthSession>();
 
 const PAGE_SIZE = 1000;
 const ADJUSTMENTS_PER_REQUEST = 1000;
@@ -92,14 +119,11 @@ const ADJUSTMENTS_PER_REQUEST = 1000;
  */
 export function createLightspeedClient(options: LightspeedClientOptions): LightspeedClient {
   const secrets: string[] = [];
-  let accessToken: string | undefined;
-  let expiresAt = 0;
-  let refreshing: Promise<string> | undefined;
   const auth = options.auth;
   if ("personalToken" in auth) secrets.push(auth.personalToken);
   else secrets.push(auth.oauth.clientSecret, auth.oauth.refreshToken);
-  let refreshToken = "oauth" in auth ? auth.oauth.refreshToken : "";
   const clock = options.http?.clock ?? Date.now;
+  const session = "oauth" in auth ? sessionOf(options.baseUrl, auth.oauth) : undefined;
 
   const http: HttpClient = createHttpClient({
     ...options.http,
@@ -123,25 +147,30 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   });
 
   async function token(): Promise<string> {
-    if ("personalToken" in auth) return auth.personalToken;
-    if (accessToken !== undefined && clock() < expiresAt - 60_000) return accessToken;
-    refreshing ??= refresh().finally(() => {
-      refreshing = undefined;
+    if (session === undefined || !("oauth" in auth)) {
+      if ("personalToken" in auth) return auth.personalToken;
+      throw new OmnistockError("AUTH", "No Lightspeed credentials", { platform: "lightspeed" });
+    }
+    if (session.accessToken !== undefined && clock() < session.expiresAt - 60_000)
+      return session.accessToken;
+    session.refreshing ??= refresh(session, auth.oauth).finally(() => {
+      session.refreshing = undefined;
     });
-    return refreshing;
+    return session.refreshing;
   }
 
-  async function refresh(): Promise<string> {
-    if (!("oauth" in auth))
-      throw new OmnistockError("AUTH", "No OAuth credentials", { platform: "lightspeed" });
+  async function refresh(
+    session: OAuthSession,
+    oauth: Extract<LightspeedAuth, { oauth: unknown }>["oauth"],
+  ): Promise<string> {
     const { body } = await tokenHttp.request({
       method: "POST",
       path: "/api/1.0/token",
       body: new URLSearchParams({
         grant_type: "refresh_token",
-        refresh_token: refreshToken,
-        client_id: auth.oauth.clientId,
-        client_secret: auth.oauth.clientSecret,
+        refresh_token: session.refreshToken,
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
       }),
       headers: { "content-type": "application/x-www-form-urlencoded" },
       replay: "unsafe",
@@ -149,11 +178,11 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     const issued = parseWith(tokenSchema, body, "Lightspeed token answer", {
       platform: "lightspeed",
     });
-    accessToken = issued.access_token;
-    expiresAt = clock() + issued.expires_in * 1000;
-    refreshToken = issued.refresh_token;
+    session.accessToken = issued.access_token;
+    session.expiresAt = clock() + issued.expires_in * 1000;
+    session.refreshToken = issued.refresh_token;
     secrets.push(issued.access_token, issued.refresh_token);
-    await auth.oauth.onRefreshToken?.(issued.refresh_token);
+    await oauth.onRefreshToken?.(issued.refresh_token);
     return issued.access_token;
   }
 
@@ -166,13 +195,20 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     return parseWith(schema, body, what, { platform: "lightspeed" });
   }
 
-  async function all<T extends z.ZodType>(item: T, path: string, what: string, after = 0) {
+  async function all<T extends z.ZodType>(
+    item: T,
+    path: string,
+    what: string,
+    after: number,
+    call: RoleCallOptions | undefined,
+  ) {
     const records: z.output<T>[] = [];
     let cursor = after;
     for (;;) {
       const page = await get(collectionSchema(item), what, {
         path,
         query: { after: cursor, page_size: PAGE_SIZE },
+        ...signalOf(call),
       });
       if (page.data.length === 0) return { records, version: cursor };
       records.push(...page.data);
@@ -189,40 +225,35 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   }
 
   return {
-    outlets: async () =>
-      (await all(outletSchema, "/api/2.0/outlets", "Lightspeed outlets")).records,
-    registers: async () =>
-      (await all(registerSchema, "/api/2.0/registers", "Lightspeed registers")).records,
-    products: async () =>
-      (await all(productSchema, "/api/2.0/products", "Lightspeed products")).records,
-    inventorySince: async (after) => {
-      const { records, version } = await all(
-        inventorySchema,
-        "/api/2.0/inventory",
-        "Lightspeed inventory",
-        after,
-      );
-      return { records, version };
-    },
-    salesFor: async (sourceId) =>
+    outlets: async (call) =>
+      (await all(outletSchema, "/api/2.0/outlets", "Lightspeed outlets", 0, call)).records,
+    registers: async (call) =>
+      (await all(registerSchema, "/api/2.0/registers", "Lightspeed registers", 0, call)).records,
+    products: async (call) =>
+      (await all(productSchema, "/api/2.0/products", "Lightspeed products", 0, call)).records,
+    inventorySince: async (after, call) =>
+      all(inventorySchema, "/api/2.0/inventory", "Lightspeed inventory", after, call),
+    salesFor: async (sourceId, call) =>
       (
         await get(collectionSchema(saleSchema), "Lightspeed sales search", {
           path: "/api/2.0/search",
           query: { type: "sales", source_id: sourceId },
+          ...signalOf(call),
         })
-      ).data,
-    saveSale: async (sale) => {
+      ).data.filter((sale) => sale.source_id === sourceId),
+    saveSale: async (sale, call) => {
       const { body } = await http.request({
         method: "POST",
         path: "/api/register_sales",
         json: sale,
         replay: "unsafe",
+        ...signalOf(call),
       });
       return parseWith(registerSaleAnswerSchema, body, "Lightspeed register sale answer", {
         platform: "lightspeed",
       }).register_sale;
     },
-    adjustStock: async (items) => {
+    adjustStock: async (items, call) => {
       for (let i = 0; i < items.length; i += ADJUSTMENTS_PER_REQUEST) {
         const chunk = items.slice(i, i + ADJUSTMENTS_PER_REQUEST);
         await http.request({
@@ -238,8 +269,35 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
           },
           // Deltas are not absolute: a retry after a lost answer could apply twice.
           replay: "unsafe",
+          ...signalOf(call),
         });
       }
     },
   };
+}
+
+function signalOf(call: RoleCallOptions | undefined): { signal?: AbortSignal } {
+  return call?.signal === undefined ? {} : { signal: call.signal };
+}
+
+/**
+ * The shared session of a store and app. A client given another refresh token than the one
+ * the session started from holds a newer authorisation: the session starts again from it.
+ */
+function sessionOf(
+  baseUrl: string,
+  oauth: Extract<LightspeedAuth, { oauth: unknown }>["oauth"],
+): OAuthSession {
+  const key = `${new URL(baseUrl).origin}\u0000${oauth.clientId}`;
+  const existing = sessions.get(key);
+  if (existing !== undefined && existing.seed === oauth.refreshToken) return existing;
+  const session: OAuthSession = {
+    seed: oauth.refreshToken,
+    refreshToken: oauth.refreshToken,
+    accessToken: undefined,
+    expiresAt: 0,
+    refreshing: undefined,
+  };
+  sessions.set(key, session);
+  return session;
 }

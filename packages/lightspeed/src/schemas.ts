@@ -51,6 +51,7 @@ export const saleSchema = z.object({
   status: z.string(),
   source_id: z.string().nullable().optional(),
   sale_date: z.string().optional(),
+  updated_at: z.string().nullable().optional(),
   line_items: z.array(z.object({ product_id: id, quantity: z.number() })).optional(),
   version: z.number().int().optional(),
 });

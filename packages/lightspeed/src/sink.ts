@@ -1,11 +1,15 @@
 import {
   OmnistockError,
   type RecordedSale,
+  type RoleCallOptions,
   type SalesOrderSink,
   type SaleToRecord,
+  type StockEvent,
 } from "@omnistock/core";
+import { stocked } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";
 import type { LightspeedSaleRecord } from "./schemas.js";
+import { saleTime } from "./time.js";
 
 /** Options of {@link createLightspeedSalesSink}. */
 export interface LightspeedSalesSinkOptions {
@@ -19,6 +23,11 @@ export interface LightspeedSalesSinkOptions {
    * @default the location id itself
    */
   readonly outletOf?: (locationId: string) => string;
+  /**
+   * The time of a recorded sale whose answer carries no `sale_date`.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 /** The `source_id` that ties a Lightspeed sale to its channel order. */
@@ -36,16 +45,20 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
   const { client } = options;
   const outletOf = options.outletOf ?? ((locationId: string) => locationId);
   let products: Map<string, string> | undefined;
+  /** SKUs whose stock Lightspeed keeps itself (not composites: their components move). */
+  let stockedSkus: Set<string> | undefined;
   let registers: Map<string, string> | undefined;
 
-  const productIds = async () => {
-    products ??= new Map(
-      (await client.products()).flatMap((p) => (p.sku ? [[p.sku, p.id] as const] : [])),
-    );
+  const productIds = async (call?: RoleCallOptions) => {
+    if (products === undefined) {
+      const all = await client.products(call);
+      products = new Map(all.flatMap((p) => (p.sku ? [[p.sku, p.id] as const] : [])));
+      stockedSkus = new Set(all.filter(stocked).map((p) => p.sku));
+    }
     return products;
   };
-  const registerOf = async (outletId: string) => {
-    registers ??= new Map((await client.registers()).map((r) => [r.outlet_id, r.id]));
+  const registerOf = async (outletId: string, call?: RoleCallOptions) => {
+    registers ??= new Map((await client.registers(call)).map((r) => [r.outlet_id, r.id]));
     const register = registers.get(outletId);
     if (register === undefined) {
       throw new OmnistockError(
@@ -59,10 +72,27 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
     }
     return register;
   };
+  const clock = options.clock ?? Date.now;
+  // The event the sale's own `sale.update` webhook will carry, under the same id, so that
+  // the runtime applies it now and takes the webhook for its echo.
+  const meant = (sale: SaleToRecord, recorded: LightspeedSaleRecord): StockEvent[] => {
+    const lines = sale.lines.filter((line) => line.quantity > 0 && stockedSkus?.has(line.sku));
+    if (lines.length === 0) return [];
+    return [
+      {
+        type: "pos.sale",
+        id: `lightspeed:sale:${recorded.id}`,
+        at: saleTime(recorded.sale_date) ?? clock(),
+        locationId: sale.locationId,
+        lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+        orderRef: saleReference(sale.channelId, sale.orderId),
+      },
+    ];
+  };
   const live = (sales: readonly LightspeedSaleRecord[]) => sales.find((s) => s.status !== "VOIDED");
 
-  async function lines(sale: SaleToRecord, register: string) {
-    const ids = await productIds();
+  async function lines(sale: SaleToRecord, register: string, call?: RoleCallOptions) {
+    const ids = await productIds(call);
     return sale.lines.map((line) => {
       const productId = ids.get(line.sku);
       if (productId === undefined) {
@@ -88,40 +118,49 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
 
   return {
     platform: "lightspeed",
-    async recordSale(sale): Promise<RecordedSale> {
+    async recordSale(sale, call): Promise<RecordedSale> {
       const reference = saleReference(sale.channelId, sale.orderId);
-      const existing = live(await client.salesFor(reference));
-      if (existing !== undefined) return { saleId: existing.id, created: false };
+      const existing = live(await client.salesFor(reference, call));
+      if (existing !== undefined) {
+        await productIds(call);
+        return { saleId: existing.id, created: false, events: meant(sale, existing) };
+      }
       const outlet = outletOf(sale.locationId);
-      const register = await registerOf(outlet);
-      const created = await client.saveSale({
-        register_id: register,
-        user_id: options.userId,
-        status: "CLOSED",
-        source: "OMNISTOCK",
-        source_id: reference,
-        note: `${sale.channelId} order ${sale.orderId}`,
-        register_sale_products: await lines(sale, register),
-      });
-      return { saleId: created.id, created: true };
+      const register = await registerOf(outlet, call);
+      const created = await client.saveSale(
+        {
+          register_id: register,
+          user_id: options.userId,
+          status: "CLOSED",
+          source: "OMNISTOCK",
+          source_id: reference,
+          note: `${sale.channelId} order ${sale.orderId}`,
+          register_sale_products: await lines(sale, register, call),
+        },
+        call,
+      );
+      return { saleId: created.id, created: true, events: meant(sale, created) };
     },
-    async voidSale({ channelId, orderId }): Promise<void> {
-      const existing = live(await client.salesFor(saleReference(channelId, orderId)));
+    async voidSale({ channelId, orderId }, call): Promise<void> {
+      const existing = live(await client.salesFor(saleReference(channelId, orderId), call));
       if (existing === undefined) return;
-      await client.saveSale({
-        id: existing.id,
-        register_id: await registerOf(existing.outlet_id),
-        user_id: options.userId,
-        status: "VOIDED",
-        source_id: saleReference(channelId, orderId),
-        register_sale_products: (existing.line_items ?? []).map((line) => ({
-          product_id: line.product_id,
-          quantity: line.quantity,
-          price: 0,
-          tax: 0,
-          tax_id: options.taxId,
-        })),
-      });
+      await client.saveSale(
+        {
+          id: existing.id,
+          register_id: await registerOf(existing.outlet_id, call),
+          user_id: options.userId,
+          status: "VOIDED",
+          source_id: saleReference(channelId, orderId),
+          register_sale_products: (existing.line_items ?? []).map((line) => ({
+            product_id: line.product_id,
+            quantity: line.quantity,
+            price: 0,
+            tax: 0,
+            tax_id: options.taxId,
+          })),
+        },
+        call,
+      );
     },
   };
 }

@@ -40,9 +40,9 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
   const clock = options.clock ?? Date.now;
   let skus: Map<string, string> | undefined;
 
-  async function skuMap(refresh = false): Promise<Map<string, string>> {
+  async function skuMap(refresh: boolean, call?: RoleCallOptions): Promise<Map<string, string>> {
     if (skus === undefined || refresh) {
-      const products = await client.products();
+      const products = await client.products(call);
       skus = new Map(
         products
           .filter(
@@ -58,10 +58,13 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
     return skus;
   }
 
-  async function toEvents(records: readonly LightspeedInventoryRecord[]): Promise<StockEvent[]> {
-    let map = await skuMap();
+  async function toEvents(
+    records: readonly LightspeedInventoryRecord[],
+    call?: RoleCallOptions,
+  ): Promise<StockEvent[]> {
+    let map = await skuMap(false, call);
     // A product created since the last look: reload the catalogue once.
-    if (records.some((r) => !map.has(r.product_id))) map = await skuMap(true);
+    if (records.some((r) => !map.has(r.product_id))) map = await skuMap(true, call);
     const at = clock();
     return records.flatMap((record) => {
       const sku = map.get(record.product_id);
@@ -82,10 +85,10 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
 
   return {
     platform: "lightspeed",
-    async snapshot(_options?: RoleCallOptions): Promise<StockRead> {
+    async snapshot(call?: RoleCallOptions): Promise<StockRead> {
       const [tracked, { records, version }] = await Promise.all([
-        skuMap(true),
-        client.inventorySince(0),
+        skuMap(true, call),
+        client.inventorySince(0, call),
       ]);
       if (tracked.size > 0 && records.length === 0) {
         throw new OmnistockError(
@@ -96,17 +99,17 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
           },
         );
       }
-      return { events: await toEvents(records), cursor: String(version) };
+      return { events: await toEvents(records, call), cursor: String(version) };
     },
-    async changesSince(cursor: string | undefined): Promise<StockRead> {
+    async changesSince(cursor: string | undefined, call?: RoleCallOptions): Promise<StockRead> {
       const after = cursor === undefined ? 0 : Number(cursor);
       if (!Number.isInteger(after) || after < 0) {
         throw new OmnistockError("VALIDATION", `Invalid Lightspeed version cursor "${cursor}"`, {
           platform: "lightspeed",
         });
       }
-      const { records, version } = await client.inventorySince(after);
-      return { events: await toEvents(records), cursor: String(version) };
+      const { records, version } = await client.inventorySince(after, call);
+      return { events: await toEvents(records, call), cursor: String(version) };
     },
   };
 }

@@ -2,6 +2,7 @@ import { OmnistockError, parseWith, type StockEvent, validationError } from "@om
 import { verifyHmac } from "@omnistock/transport";
 import { z } from "zod";
 import { inventoryWebhookSchema, productWebhookSchema, saleWebhookSchema } from "./schemas.js";
+import { saleTime } from "./time.js";
 
 /** Sale statuses whose lines have left the shelf. */
 const TAKES_STOCK = new Set([
@@ -46,6 +47,12 @@ export interface LightspeedWebhook {
   readonly events: readonly StockEvent[];
   /** For `product.update`: the product, to refresh the catalogue and SKU mapping. */
   readonly product?: z.output<typeof productWebhookSchema>;
+  /** For `inventory.update`: which level it is and its version, to recognise a stale one. */
+  readonly level?: {
+    readonly productId: string;
+    readonly outletId: string;
+    readonly version?: number;
+  };
 }
 
 const formSchema = z.object({
@@ -119,7 +126,16 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
               ...(level.version === undefined ? {} : { version: level.version }),
             },
           ];
-    return { type: form.type, deliveryId, events };
+    return {
+      type: form.type,
+      deliveryId,
+      events,
+      level: {
+        productId: level.product_id,
+        outletId: level.outlet_id,
+        ...(level.version === undefined ? {} : { version: level.version }),
+      },
+    };
   }
   if (form.type === "product.update") {
     const product = parseWith(productWebhookSchema, payload, what, { platform: "lightspeed" });
@@ -131,6 +147,9 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
     };
   }
   const sale = parseWith(saleWebhookSchema, payload, what, { platform: "lightspeed" });
+  // The sale's own time, so that a level counted after it already holds it, whichever
+  // webhook arrives first.
+  const saleAt = saleTime(sale.sale_date) ?? at;
   const deliveryId = `lightspeed:sale:${sale.id}:${sale.status}:${sale.version ?? ""}`;
   const locationId = locationOf(sale.outlet_id);
   const lines = (sale.line_items ?? []).flatMap((line) => {
@@ -149,7 +168,7 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
       events.push({
         type: "pos.sale",
         id: saleEvent,
-        at,
+        at: saleAt,
         locationId,
         lines: sold,
         ...(sale.source_id ? { orderRef: sale.source_id } : {}),
@@ -159,7 +178,7 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
       events.push({
         type: "pos.return",
         id: `${saleEvent}:return`,
-        at,
+        at: saleAt,
         locationId,
         lines: returned,
       });
@@ -167,7 +186,8 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
     events.push({
       type: "pos.return",
       id: `${saleEvent}:void`,
-      at,
+      // When it was voided, where the payload says: a level counted after the void holds it.
+      at: saleTime(sale.updated_at) ?? at,
       locationId,
       lines: sold.map((l) => ({ ...l, restock: true })),
     });

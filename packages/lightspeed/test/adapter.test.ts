@@ -133,7 +133,18 @@ describe("Lightspeed sales-order sink", () => {
     const first = await sink.recordSale(order);
     const retry = await sink.recordSale(order);
     expect(first.created).toBe(true);
-    expect(retry).toEqual({ saleId: first.saleId, created: false });
+    expect(retry).toMatchObject({ saleId: first.saleId, created: false });
+    // The event the sale's own webhook carries, under the same id, for echo recognition.
+    expect(first.events).toMatchObject([
+      {
+        type: "pos.sale",
+        id: `lightspeed:sale:${first.saleId}`,
+        locationId: main,
+        lines: [{ sku: "TEA-EARL", quantity: 2 }],
+        orderRef: "shopify-eu:1001",
+      },
+    ]);
+    expect(retry.events).toEqual(first.events);
     expect(control.inventory("TEA-EARL", main)).toBe(before - 2);
     expect(
       control.sales().filter((s) => s.source_id === saleReference("shopify-eu", "1001")),
