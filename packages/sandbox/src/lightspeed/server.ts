@@ -55,6 +55,8 @@ export interface LightspeedSale {
   readonly source_id: string | null;
   readonly note: string;
   readonly sale_date: string;
+  /** When the sale last changed (a void, a status change). */
+  readonly updated_at: string;
   readonly line_items: readonly {
     readonly id: string;
     readonly product_id: string;
@@ -268,6 +270,7 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
       source_id: input.sourceId ?? previous?.source_id ?? null,
       note: input.note ?? previous?.note ?? "",
       sale_date: previous?.sale_date ?? new Date(clock()).toISOString(),
+      updated_at: new Date(clock()).toISOString(),
       line_items: input.lines.map((l) => ({ id: uuid(), ...l })),
       version: next(),
     };
@@ -368,7 +371,9 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
   const limit = () => 300 * Math.max(1, registers.size) + 50;
 
   function rateLimitedResponse(): Response {
-    const reset = new Date(window.start + WINDOW_MS).toUTCString();
+    // An HTTP date has whole seconds: rounded up, so that a client that waits until the
+    // date is never refused again for the same window.
+    const reset = new Date(Math.ceil((window.start + WINDOW_MS) / 1000) * 1000).toUTCString();
     return json(
       429,
       { error: "Too Many Requests", message: "Rate limiting enforced" },
@@ -639,6 +644,7 @@ function saleJson(s: LightspeedSale) {
     status: s.status,
     note: s.note,
     sale_date: s.sale_date,
+    updated_at: s.updated_at,
     ...(s.source_id === null ? {} : { source_id: s.source_id }),
     line_items: s.line_items.map((l) => ({
       id: l.id,

@@ -148,11 +148,21 @@ describe("Lightspeed fake: writes", () => {
     expect(control.inventory("TEA-EARL", main.id)).toBe(7);
     const found = await (await call("/api/2.0/search?type=sales&source_id=shopify-1001")).json();
     expect(found.data).toHaveLength(1);
-    await call("/api/register_sales", {
-      method: "POST",
-      body: JSON.stringify({ ...sale, id: created.register_sale.id, status: "VOIDED" }),
-    });
+    expect(created.register_sale.updated_at).toBe(new Date(now).toISOString());
+    const closedAt = now;
+    now += 60_000;
+    const voided = await (
+      await call("/api/register_sales", {
+        method: "POST",
+        body: JSON.stringify({ ...sale, id: created.register_sale.id, status: "VOIDED" }),
+      })
+    ).json();
     expect(control.inventory("MUG-RED", main.id)).toBe(20);
+    // The void keeps the sale's date and says when it changed.
+    expect(voided.register_sale).toMatchObject({
+      sale_date: new Date(closedAt).toISOString(),
+      updated_at: new Date(now).toISOString(),
+    });
     const invalid = await call("/api/register_sales", {
       method: "POST",
       body: JSON.stringify({ ...sale, register_sale_products: [{ product_id: "nope" }] }),
@@ -243,8 +253,32 @@ describe("Lightspeed fake: tokens and rate limit", () => {
       error: "Too Many Requests",
       message: "Rate limiting enforced",
     });
-    expect(Date.parse(refused.headers.get("retry-after") ?? "")).toBe(now + 300_000 - (now % 1000));
+    expect(Date.parse(refused.headers.get("retry-after") ?? "")).toBe(
+      Math.ceil((now + 300_000) / 1000) * 1000,
+    );
     now += 300_000;
+    expect((await request()).status).toBe(200);
+  });
+
+  it("names a Retry-After date, in whole seconds, at which requests pass again", async () => {
+    let time = Date.UTC(2026, 10, 22, 9, 0, 0, 400);
+    const limited = createLightspeedServer({ clock: () => time });
+    const request = () =>
+      limited.fetch(
+        new Request("http://sandbox/api/2.0/outlets", {
+          headers: { authorization: "Bearer lsxs_pt_sandbox" },
+        }),
+      );
+    for (let i = 0; i < 350; i++) await request();
+    time += 1_000;
+    const refused = await request();
+    expect(refused.status).toBe(429);
+    const retryAt = Date.parse(refused.headers.get("retry-after") ?? "");
+    expect(retryAt % 1000).toBe(0);
+    expect(retryAt).toBeGreaterThanOrEqual(Date.UTC(2026, 10, 22, 9, 5, 0, 400));
+    time = retryAt - 1_000;
+    expect((await request()).status).toBe(429);
+    time = retryAt;
     expect((await request()).status).toBe(200);
   });
 });
