@@ -5,5 +5,10 @@
  *
  * @packageDocumentation
  */
+export * from "./engine.js";
+export * from "./events.js";
+export * from "./histogram.js";
 export * from "./memory-store.js";
+export * from "./node.js";
 export * from "./store.js";
+export { orderReference, type QuantityPayload, SALES_QUEUE, type SalePayload } from "./units.js";

@@ -1,0 +1,865 @@
+import {
+  type Catalog,
+  type CatalogConfig,
+  type ChannelPublisher,
+  compileCatalog,
+  type Explanation,
+  explainSlot,
+  isOmnistockError,
+  type ListingRef,
+  OmnistockError,
+  type OrderSource,
+  type PublishOutcome,
+  positionKey,
+  type QuantityToPublish,
+  type SalesOrderSink,
+  type StockEvent,
+  StockLevels,
+  type StockSource,
+  slotOf,
+  type WebhookDelivery,
+  type WebhookReceiver,
+} from "@omnistock/core";
+import { QueueDispatcher } from "./dispatcher.js";
+import { type Logger, type SyncEvent, silentLogger } from "./events.js";
+import { LatencyHistogram } from "./histogram.js";
+import { createMemoryStore } from "./memory-store.js";
+import type { OutboxAck, OutboxEntry, SyncStore } from "./store.js";
+import {
+  type AnnouncedLevel,
+  buildUnit,
+  fullPlanUnit,
+  type QuantityPayload,
+  SALES_QUEUE,
+  type SalePayload,
+  type UnitContext,
+  type UnitInput,
+  type UnitResult,
+} from "./units.js";
+
+/** One merchant's accounts and policies. */
+export interface SyncTenantOptions {
+  /** The tenant's id: every row in the store is scoped by it. */
+  readonly id: string;
+  /** The locations, channels with their policies, listings, pools and bundles. */
+  readonly catalog: CatalogConfig | Catalog;
+  /** The system of record for stock (Lightspeed). */
+  readonly stockSource?: StockSource;
+  /** Where channel orders become sales (Lightspeed). */
+  readonly salesSink?: SalesOrderSink;
+  /** The channels to publish to, one per catalog channel. */
+  readonly channels?: readonly ChannelPublisher[];
+  /** Channels whose orders are polled as the backstop for lost webhooks. */
+  readonly orderSources?: readonly OrderSource[];
+  /**
+   * The webhook receivers by route name: a delivery to `…/{tenantId}/{name}` goes to
+   * `receivers[name]` (e.g. `lightspeed`, `shopify-eu`, `amazon`).
+   */
+  readonly receivers?: Readonly<Record<string, WebhookReceiver>>;
+}
+
+/** How the outbox is delivered. */
+export interface DispatchOptions {
+  /**
+   * Failed tries of an update before it is parked.
+   * @default 8
+   */
+  readonly maxAttempts?: number;
+  /** @default 250 */
+  readonly minBackoffMs?: number;
+  /** @default 60000 */
+  readonly maxBackoffMs?: number;
+  /**
+   * How long a leased batch is held before another worker may take it.
+   * @default 60000
+   */
+  readonly leaseMs?: number;
+  /**
+   * How often an idle queue looks for due work (new work wakes it at once).
+   * @default 200
+   */
+  readonly idleMs?: number;
+  /**
+   * Batches in flight per channel: above 1, an urgent update goes out beside a bulk batch.
+   * @default 2
+   */
+  readonly concurrency?: number;
+  /**
+   * How long to wait before confirming a write the channel applies later.
+   * @default 2000
+   */
+  readonly confirmDelayMs?: number;
+  /**
+   * Confirmations tried before a write still not applied is parked.
+   * @default 30
+   */
+  readonly maxConfirmations?: number;
+}
+
+/** How often the backstop polls run. */
+export interface PollingOptions {
+  /**
+   * Milliseconds between polls of the stock source (`0` turns polling off).
+   * @default 60000
+   */
+  readonly stockEveryMs?: number;
+  /**
+   * Milliseconds between polls of each order source (`0` turns polling off).
+   * @default 60000
+   */
+  readonly ordersEveryMs?: number;
+}
+
+/** Options of {@link createSyncEngine}. */
+export interface SyncEngineOptions {
+  readonly tenants: readonly SyncTenantOptions[];
+  /**
+   * Where everything is kept.
+   * @default createMemoryStore()
+   */
+  readonly store?: SyncStore;
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** Typed events as the engine works. */
+  readonly onEvent?: (event: SyncEvent) => void;
+  /** @default a logger that drops everything */
+  readonly logger?: Logger;
+  /**
+   * This worker's name on the outbox leases.
+   * @default `worker-${process.pid}`
+   */
+  readonly workerId?: string;
+  readonly dispatch?: DispatchOptions;
+  readonly polling?: PollingOptions;
+  /**
+   * Randomness for backoff jitter, in [0, 1).
+   * @default Math.random
+   */
+  readonly random?: () => number;
+}
+
+/** What {@link SyncEngine.ingest} did. */
+export interface IngestResult {
+  /** `false` when the delivery had been applied before. */
+  readonly applied: boolean;
+  readonly events: number;
+  readonly duplicates: number;
+  readonly planned: number;
+}
+
+/** Counters and latency of one engine. */
+export interface SyncMetrics {
+  /** Event-seen → channel-acknowledged latency per channel, by `tenantId/channelId`. */
+  readonly latency: ReadonlyMap<string, LatencyHistogram>;
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly published: number;
+  readonly parked: number;
+  readonly echoes: number;
+  readonly oversells: number;
+  readonly salesRecorded: number;
+}
+
+/** The sync runtime. */
+export interface SyncEngine {
+  readonly store: SyncStore;
+  /**
+   * Reads the stock source's snapshot on first start (a restart goes on from the stored
+   * cursor), plans every listing, and starts the dispatchers and the backstop polls.
+   */
+  start(): Promise<void>;
+  /** Stops polling and dispatching, waiting for the work in flight; closes a store it made. */
+  stop(): Promise<void>;
+  /**
+   * The webhook handler on the standard Fetch API: verifies, parses, de-duplicates and
+   * applies, then answers — `200` once applied (or a duplicate), `401` for a bad
+   * signature, `400` for a malformed body, `404` for an unknown route, `500` when the
+   * store failed (the platform retries). The route is the URL's last two segments:
+   * `…/{tenantId}/{receiver}`.
+   */
+  handleWebhook(request: Request): Promise<Response>;
+  /** Applies a delivery a receiver already verified (for custom ingest paths). */
+  ingest(tenantId: string, source: string, delivery: WebhookDelivery): Promise<IngestResult>;
+  /** Applies stock events from anywhere (an import, a custom source). */
+  applyEvents(
+    tenantId: string,
+    events: readonly StockEvent[],
+    options?: { readonly source?: string; readonly deliveryId?: string },
+  ): Promise<IngestResult>;
+  /** Runs every backstop poll once, now. */
+  pollNow(): Promise<void>;
+  /**
+   * Resolves when every outbox is empty and nothing is in flight, or rejects after
+   * `timeoutMs`.
+   */
+  idle(options?: { readonly timeoutMs?: number }): Promise<void>;
+  /** Why a channel shows what it shows: sources, buffer, binding component, in-flight orders. */
+  explain(tenantId: string, ref: ListingRef): Promise<Explanation>;
+  metrics(): SyncMetrics;
+}
+
+interface Tenant {
+  readonly options: SyncTenantOptions;
+  readonly catalog: Catalog;
+  readonly context: UnitContext;
+  readonly publishers: ReadonlyMap<string, ChannelPublisher>;
+  readonly published: Map<string, number>;
+  readonly dispatchers: Map<string, QueueDispatcher>;
+}
+
+const STOCK_CURSOR = "stock";
+const ordersCursor = (channelId: string) => `orders:${channelId}`;
+const EVENTS_PER_UNIT = 500;
+
+/**
+ * Creates the sync runtime: it ingests webhooks and polls, applies each change in one
+ * store transaction (ledger, incremental allocation, plan, outbox), and delivers the
+ * outbox per channel with batching, coalescing, urgency, compare-and-set and retries.
+ *
+ * @throws {@link OmnistockError} `CONFIG` for tenants that do not fit their catalog (a
+ *   publisher for an unknown channel, two tenants with one id), `VALIDATION` or a
+ *   mapping code for a catalog that does not compile.
+ * @example
+ * ```ts
+ * const engine = createSyncEngine({
+ *   store: createSqliteStore({ path: "omnistock.db" }),
+ *   tenants: [{ id: "acme", catalog, stockSource, salesSink, channels: [shopify, amazon],
+ *     receivers: { lightspeed: lightspeedReceiver, "shopify-eu": shopifyReceiver } }],
+ * });
+ * await engine.start();
+ * http.createServer(toNodeHandler(engine.handleWebhook)).listen(8080);
+ * ```
+ */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? createMemoryStore();
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? silentLogger;
+  const random = options.random ?? Math.random;
+  const owner = options.workerId ?? `worker-${process.pid}`;
+  const dispatch = {
+    maxAttempts: options.dispatch?.maxAttempts ?? 8,
+    minBackoffMs: options.dispatch?.minBackoffMs ?? 250,
+    maxBackoffMs: options.dispatch?.maxBackoffMs ?? 60_000,
+    leaseMs: options.dispatch?.leaseMs ?? 60_000,
+    idleMs: options.dispatch?.idleMs ?? 200,
+    concurrency: options.dispatch?.concurrency ?? 2,
+    confirmDelayMs: options.dispatch?.confirmDelayMs ?? 2_000,
+    maxConfirmations: options.dispatch?.maxConfirmations ?? 30,
+  };
+  const polling = {
+    stockEveryMs: options.polling?.stockEveryMs ?? 60_000,
+    ordersEveryMs: options.polling?.ordersEveryMs ?? 60_000,
+  };
+
+  const tenants = new Map<string, Tenant>();
+  for (const t of options.tenants) {
+    if (tenants.has(t.id))
+      throw new OmnistockError("CONFIG", `Two tenants have the id "${t.id}"`, {
+        details: { tenantId: t.id },
+      });
+    const catalog = "channelIndex" in t.catalog ? t.catalog : compileCatalog(t.catalog);
+    const publishers = new Map<string, ChannelPublisher>();
+    for (const publisher of t.channels ?? []) {
+      if (!catalog.channelIndex.has(publisher.channelId))
+        throw new OmnistockError(
+          "CONFIG",
+          `Tenant "${t.id}" has a ${publisher.platform} publisher for channel "${publisher.channelId}", which its catalog does not have`,
+          { details: { tenantId: t.id, channelId: publisher.channelId } },
+        );
+      publishers.set(publisher.channelId, publisher);
+    }
+    const context: UnitContext = {
+      catalog,
+      publishing: new Set(publishers.keys()),
+      recordsSales: t.salesSink !== undefined,
+    };
+    tenants.set(t.id, {
+      options: t,
+      catalog,
+      context,
+      publishers,
+      published: new Map(),
+      dispatchers: new Map(),
+    });
+  }
+
+  const latency = new Map<string, LatencyHistogram>();
+  const counters = {
+    applied: 0,
+    duplicates: 0,
+    published: 0,
+    parked: 0,
+    echoes: 0,
+    oversells: 0,
+    salesRecorded: 0,
+  };
+  const emit = (event: SyncEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      logger.error("onEvent threw", { error: String(error) });
+    }
+  };
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let running = false;
+  const polls = new Set<Promise<void>>();
+
+  function tenantOf(tenantId: string): Tenant {
+    const tenant = tenants.get(tenantId);
+    if (tenant === undefined)
+      throw new OmnistockError("NOT_FOUND", `Unknown tenant "${tenantId}"`, {
+        details: { tenantId },
+      });
+    return tenant;
+  }
+
+  /** Applies one unit and reports what it did. */
+  async function applyInput(
+    tenant: Tenant,
+    source: string,
+    input: UnitInput,
+  ): Promise<IngestResult> {
+    const { unit, problems } = buildUnit(tenant.context, input);
+    for (const error of problems) {
+      emit({ type: "error", tenantId: tenant.options.id, source, error });
+      logger.warn("unusable order", { tenantId: tenant.options.id, source, error: error.message });
+    }
+    const outcome = await store.apply(tenant.options.id, unit);
+    if (!outcome.applied) {
+      emit({
+        type: "duplicate",
+        tenantId: tenant.options.id,
+        source,
+        deliveryId: input.deliveryId ?? "",
+      });
+      return { applied: false, events: 0, duplicates: 0, planned: 0 };
+    }
+    report(tenant, source, outcome.result);
+    return {
+      applied: true,
+      events: outcome.result.applied,
+      duplicates: outcome.result.duplicates,
+      planned: outcome.result.planned,
+    };
+  }
+
+  function report(tenant: Tenant, source: string, result: UnitResult) {
+    const tenantId = tenant.options.id;
+    counters.applied += result.applied;
+    counters.duplicates += result.duplicates;
+    emit({
+      type: "applied",
+      tenantId,
+      source,
+      events: result.applied,
+      duplicates: result.duplicates,
+      planned: result.planned,
+    });
+    for (const o of result.oversells) {
+      counters.oversells++;
+      emit({ type: "oversell-risk", tenantId, ...o });
+    }
+    for (const e of result.echoes) {
+      counters.echoes++;
+      emit({ type: "echo-suppressed", tenantId, channelId: e.ref.channelId, ...e });
+    }
+    for (const d of result.drifts)
+      emit({ type: "channel-drift", tenantId, channelId: d.ref.channelId, ...d });
+    for (const queue of result.queues) tenant.dispatchers.get(queue)?.wake();
+  }
+
+  async function ingestDelivery(
+    tenant: Tenant,
+    source: string,
+    delivery: WebhookDelivery,
+  ): Promise<IngestResult> {
+    const now = clock();
+    const levels: AnnouncedLevel[] = [...delivery.levels];
+    return applyInput(tenant, source, {
+      deliveryId: `${delivery.platform}:${delivery.deliveryId}`,
+      events: delivery.events,
+      orders: delivery.orders,
+      levels,
+      seenAt: now,
+      now,
+    });
+  }
+
+  async function applyEventsInChunks(
+    tenant: Tenant,
+    source: string,
+    events: readonly StockEvent[],
+    cursor?: { readonly name: string; readonly value: string },
+    deliveryId?: string,
+  ): Promise<IngestResult> {
+    let total = { applied: true, events: 0, duplicates: 0, planned: 0 };
+    const chunks = Math.max(1, Math.ceil(events.length / EVENTS_PER_UNIT));
+    for (let c = 0; c < chunks; c++) {
+      const now = clock();
+      const last = c === chunks - 1;
+      const result = await applyInput(tenant, source, {
+        ...(deliveryId === undefined
+          ? {}
+          : { deliveryId: chunks === 1 ? deliveryId : `${deliveryId}#${c}` }),
+        events: events.slice(c * EVENTS_PER_UNIT, (c + 1) * EVENTS_PER_UNIT),
+        orders: [],
+        levels: [],
+        ...(last && cursor !== undefined ? { cursor } : {}),
+        seenAt: now,
+        now,
+      });
+      total = {
+        applied: total.applied && result.applied,
+        events: total.events + result.events,
+        duplicates: total.duplicates + result.duplicates,
+        planned: total.planned + result.planned,
+      };
+    }
+    return total;
+  }
+
+  // ---- dispatch ---------------------------------------------------------------------
+
+  const backoff = (attempts: number) => {
+    const base = Math.min(dispatch.maxBackoffMs, dispatch.minBackoffMs * 2 ** attempts);
+    return Math.round(base / 2 + (random() * base) / 2);
+  };
+
+  async function failBatch(
+    tenant: Tenant,
+    queue: string,
+    entries: readonly OutboxEntry[],
+    error: unknown,
+  ) {
+    const tenantId = tenant.options.id;
+    const now = clock();
+    const typed = isOmnistockError(error)
+      ? error
+      : new OmnistockError("SERVER", String(error), { cause: error, retryable: true });
+    if (typed.code === "RATE_LIMITED") {
+      const wait = typed.retryAfterMs ?? backoff(0);
+      emit({ type: "throttled", tenantId, queue, retryAfterMs: wait });
+      for (const entry of entries)
+        await store.nack({
+          entry,
+          nextAttemptAt: now + wait,
+          countAttempt: false,
+          error: typed.message,
+        });
+      return;
+    }
+    const permanent =
+      !typed.retryable &&
+      typed.code !== "NETWORK" &&
+      typed.code !== "TIMEOUT" &&
+      typed.code !== "SERVER";
+    for (const entry of entries) {
+      if (
+        permanent && typed.code !== "REQUEST" ? true : entry.attempts + 1 >= dispatch.maxAttempts
+      ) {
+        await park(tenant, entry, `${typed.code}: ${typed.message}`);
+      } else {
+        await store.nack({
+          entry,
+          nextAttemptAt: now + backoff(entry.attempts),
+          error: typed.message,
+        });
+      }
+    }
+    logger.warn("delivery failed", { tenantId, queue, code: typed.code, error: typed.message });
+  }
+
+  async function park(tenant: Tenant, entry: OutboxEntry, reason: string) {
+    await store.park({ entry, reason, at: clock() });
+    counters.parked++;
+    emit({
+      type: "parked",
+      tenantId: tenant.options.id,
+      queue: entry.queue,
+      key: entry.key,
+      reason,
+    });
+  }
+
+  async function deliverQuantities(
+    tenant: Tenant,
+    publisher: ChannelPublisher,
+    entries: readonly OutboxEntry[],
+  ): Promise<void> {
+    const toUpdate = (entry: OutboxEntry): QuantityToPublish => {
+      const { ref, quantity } = entry.payload as QuantityPayload;
+      return {
+        listingId: ref.listingId,
+        ...(ref.channelLocationId === undefined
+          ? {}
+          : { channelLocationId: ref.channelLocationId }),
+        quantity,
+        previous: tenant.published.get(entry.key),
+        urgent: entry.urgent,
+      };
+    };
+    const fresh = entries.filter((e) => (e.payload as QuantityPayload).receipt === undefined);
+    const confirming = entries.filter((e) => (e.payload as QuantityPayload).receipt !== undefined);
+    const outcomes: { entry: OutboxEntry; outcome: PublishOutcome }[] = [];
+    try {
+      if (fresh.length > 0) {
+        const results = await publisher.publish(fresh.map(toUpdate));
+        results.forEach((outcome, i) => {
+          outcomes.push({ entry: fresh[i] as OutboxEntry, outcome });
+        });
+      }
+      if (confirming.length > 0) {
+        const results = await publisher.confirm(
+          confirming.map((entry) => ({
+            update: toUpdate(entry),
+            receipt: (entry.payload as QuantityPayload).receipt as string,
+          })),
+        );
+        results.forEach((outcome, i) => {
+          outcomes.push({ entry: confirming[i] as OutboxEntry, outcome });
+        });
+      }
+    } catch (error) {
+      const done = new Set(outcomes.map((o) => o.entry.id));
+      await failBatch(
+        tenant,
+        publisher.channelId,
+        entries.filter((e) => !done.has(e.id)),
+        error,
+      );
+      if (outcomes.length === 0) return;
+    }
+    const tenantId = tenant.options.id;
+    const now = clock();
+    const acks: OutboxAck[] = [];
+    for (const { entry, outcome } of outcomes) {
+      const payload = entry.payload as QuantityPayload;
+      switch (outcome.status) {
+        case "published": {
+          acks.push({ entry, published: [{ key: entry.key, quantity: payload.quantity }] });
+          tenant.published.set(entry.key, payload.quantity);
+          counters.published++;
+          const ms = now - entry.seenAt;
+          const name = `${tenantId}/${publisher.channelId}`;
+          let histogram = latency.get(name);
+          if (histogram === undefined) {
+            histogram = new LatencyHistogram();
+            latency.set(name, histogram);
+          }
+          histogram.record(ms);
+          emit({
+            type: "published",
+            tenantId,
+            channelId: publisher.channelId,
+            ref: payload.ref,
+            quantity: payload.quantity,
+            urgent: entry.urgent,
+            latencyMs: ms,
+          });
+          break;
+        }
+        case "pending": {
+          const confirmations = payload.receipt === undefined ? 0 : entry.attempts + 1;
+          if (confirmations >= dispatch.maxConfirmations) {
+            await park(tenant, entry, `not applied after ${confirmations} confirmations`);
+            break;
+          }
+          await store.nack({
+            entry,
+            nextAttemptAt: now + dispatch.confirmDelayMs,
+            countAttempt: payload.receipt !== undefined,
+            payload: { ref: payload.ref, quantity: payload.quantity, receipt: outcome.receipt },
+          });
+          break;
+        }
+        case "stale": {
+          tenant.published.set(entry.key, outcome.actual);
+          emit({
+            type: "stale",
+            tenantId,
+            channelId: publisher.channelId,
+            ref: payload.ref,
+            actual: outcome.actual,
+          });
+          if (outcome.actual === payload.quantity) {
+            acks.push({ entry, published: [{ key: entry.key, quantity: outcome.actual }] });
+          } else if (entry.attempts + 1 >= dispatch.maxAttempts) {
+            await park(tenant, entry, `compare-and-set refused ${entry.attempts + 1} times`);
+          } else {
+            await store.nack({
+              entry,
+              nextAttemptAt: now,
+              payload: { ref: payload.ref, quantity: payload.quantity },
+              published: [{ key: entry.key, quantity: outcome.actual }],
+              error: "stale",
+            });
+          }
+          break;
+        }
+        case "rejected":
+          await park(tenant, entry, `${outcome.reason}: ${outcome.message}`);
+          break;
+      }
+    }
+    if (acks.length > 0) await store.ack(acks);
+  }
+
+  async function deliverSales(tenant: Tenant, entries: readonly OutboxEntry[]): Promise<void> {
+    const sink = tenant.options.salesSink;
+    const tenantId = tenant.options.id;
+    for (const entry of entries) {
+      const payload = entry.payload as SalePayload;
+      if (sink === undefined) {
+        await park(tenant, entry, "no sales-order sink is configured");
+        continue;
+      }
+      try {
+        if (payload.action === "record") {
+          const recorded = await sink.recordSale(payload.sale);
+          // The sale's own stock events are applied before the ack: a crash in between
+          // records nothing twice (the sink is idempotent), and its webhook is a duplicate.
+          if (recorded.events !== undefined && recorded.events.length > 0)
+            await applyEventsInChunks(tenant, SALES_QUEUE, recorded.events);
+          await store.ack([{ entry }]);
+          counters.salesRecorded++;
+          emit({
+            type: "sale-recorded",
+            tenantId,
+            channelId: payload.sale.channelId,
+            orderId: payload.sale.orderId,
+            saleId: recorded.saleId,
+            created: recorded.created,
+          });
+        } else {
+          await sink.voidSale({ channelId: payload.channelId, orderId: payload.orderId });
+          await store.ack([{ entry }]);
+        }
+      } catch (error) {
+        await failBatch(tenant, SALES_QUEUE, [entry], error);
+      }
+    }
+  }
+
+  function startDispatchers(tenant: Tenant) {
+    const onError = (error: unknown) =>
+      logger.error("dispatcher failed", { tenantId: tenant.options.id, error: String(error) });
+    const common = {
+      store,
+      tenantId: tenant.options.id,
+      owner,
+      clock,
+      leaseMs: dispatch.leaseMs,
+      idleMs: dispatch.idleMs,
+      onError,
+    };
+    for (const publisher of tenant.publishers.values()) {
+      const dispatcher = new QueueDispatcher({
+        ...common,
+        queue: publisher.channelId,
+        batchSize: publisher.maxBatch,
+        concurrency: dispatch.concurrency,
+        deliver: (entries) => deliverQuantities(tenant, publisher, entries),
+      });
+      tenant.dispatchers.set(publisher.channelId, dispatcher);
+    }
+    if (tenant.options.salesSink !== undefined) {
+      tenant.dispatchers.set(
+        SALES_QUEUE,
+        new QueueDispatcher({
+          ...common,
+          queue: SALES_QUEUE,
+          batchSize: 20,
+          concurrency: 1,
+          deliver: (entries) => deliverSales(tenant, entries),
+        }),
+      );
+    }
+    for (const dispatcher of tenant.dispatchers.values()) dispatcher.start();
+  }
+
+  // ---- polling ----------------------------------------------------------------------
+
+  async function pollStock(tenant: Tenant) {
+    const source = tenant.options.stockSource;
+    if (source === undefined) return;
+    const tenantId = tenant.options.id;
+    try {
+      const cursor = await store.cursor(tenantId, STOCK_CURSOR);
+      const read = await source.changesSince(cursor);
+      await applyEventsInChunks(tenant, `poll:${source.platform}`, read.events, {
+        name: STOCK_CURSOR,
+        value: read.cursor,
+      });
+    } catch (error) {
+      reportPollError(tenant, `poll:${source.platform}`, error);
+    }
+  }
+
+  async function pollOrders(tenant: Tenant, source: OrderSource) {
+    const tenantId = tenant.options.id;
+    try {
+      const name = ordersCursor(source.channelId);
+      const read = await source.ordersSince(await store.cursor(tenantId, name));
+      const now = clock();
+      await applyInput(tenant, `poll:${source.channelId}`, {
+        events: [],
+        orders: read.orders,
+        levels: [],
+        cursor: { name, value: read.cursor },
+        seenAt: now,
+        now,
+      });
+    } catch (error) {
+      reportPollError(tenant, `poll:${source.channelId}`, error);
+    }
+  }
+
+  function reportPollError(tenant: Tenant, source: string, error: unknown) {
+    const typed = isOmnistockError(error)
+      ? error
+      : new OmnistockError("SERVER", String(error), { cause: error });
+    emit({ type: "error", tenantId: tenant.options.id, source, error: typed });
+    logger.warn("poll failed", { tenantId: tenant.options.id, source, error: typed.message });
+  }
+
+  function every(ms: number, task: () => Promise<void>) {
+    if (ms <= 0) return;
+    const tick = () => {
+      if (!running) return;
+      const run = task().finally(() => {
+        polls.delete(run);
+        if (running) schedule();
+      });
+      polls.add(run);
+    };
+    const schedule = () => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        tick();
+      }, ms);
+      timers.add(timer);
+    };
+    schedule();
+  }
+
+  // ---- the engine ---------------------------------------------------------------------
+
+  async function startTenant(tenant: Tenant) {
+    const tenantId = tenant.options.id;
+    const source = tenant.options.stockSource;
+    if (source !== undefined && (await store.cursor(tenantId, STOCK_CURSOR)) === undefined) {
+      const snapshot = await source.snapshot();
+      await applyEventsInChunks(tenant, `snapshot:${source.platform}`, snapshot.events, {
+        name: STOCK_CURSOR,
+        value: snapshot.cursor,
+      });
+    }
+    const [positions, listings] = await Promise.all([
+      store.positions(tenantId),
+      store.listings(tenantId),
+    ]);
+    for (const [key, state] of listings)
+      if (state.published !== undefined) tenant.published.set(key, state.published);
+    const outcome = await store.apply(
+      tenantId,
+      fullPlanUnit(tenant.context, positions, listings, clock()),
+    );
+    if (outcome.applied) report(tenant, "start", outcome.result);
+    startDispatchers(tenant);
+    every(polling.stockEveryMs, () => pollStock(tenant));
+    for (const orderSource of tenant.options.orderSources ?? [])
+      every(polling.ordersEveryMs, () => pollOrders(tenant, orderSource));
+  }
+
+  const engine: SyncEngine = {
+    store,
+    async start() {
+      if (running) return;
+      running = true;
+      for (const tenant of tenants.values()) await startTenant(tenant);
+    },
+    async stop() {
+      running = false;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.all([...polls]);
+      await Promise.all(
+        [...tenants.values()].flatMap((t) => [...t.dispatchers.values()].map((d) => d.stop())),
+      );
+      for (const tenant of tenants.values()) tenant.dispatchers.clear();
+      if (ownsStore) await store.close();
+    },
+    async handleWebhook(request) {
+      const parts = new URL(request.url).pathname.split("/").filter((p) => p !== "");
+      const [tenantId, name] = parts.slice(-2).map(decodeURIComponent);
+      const tenant = tenantId === undefined ? undefined : tenants.get(tenantId);
+      const receiver = name === undefined ? undefined : tenant?.options.receivers?.[name];
+      if (tenant === undefined || receiver === undefined)
+        return Response.json({ error: "unknown webhook route" }, { status: 404 });
+      const body = await request.text();
+      const received = await receiver.tryReceive({ body, headers: request.headers });
+      if (!received.ok) {
+        const { error } = received;
+        emit({ type: "error", tenantId: tenant.options.id, source: `webhook:${name}`, error });
+        const status = error.code === "SIGNATURE" ? 401 : error.retryable ? 503 : 400;
+        return Response.json({ error: error.code, message: error.message }, { status });
+      }
+      try {
+        const result = await ingestDelivery(tenant, `webhook:${name}`, received.delivery);
+        return Response.json({ ok: true, duplicate: !result.applied });
+      } catch (error) {
+        logger.error("webhook apply failed", { tenantId, route: name, error: String(error) });
+        return Response.json({ error: "STORAGE" }, { status: 500 });
+      }
+    },
+    ingest: (tenantId, source, delivery) => ingestDelivery(tenantOf(tenantId), source, delivery),
+    applyEvents: (tenantId, events, opts) =>
+      applyEventsInChunks(
+        tenantOf(tenantId),
+        opts?.source ?? "api",
+        events,
+        undefined,
+        opts?.deliveryId,
+      ),
+    async pollNow() {
+      for (const tenant of tenants.values()) {
+        await pollStock(tenant);
+        for (const source of tenant.options.orderSources ?? []) await pollOrders(tenant, source);
+      }
+    },
+    async idle(opts) {
+      const deadline = clock() + (opts?.timeoutMs ?? 30_000);
+      for (;;) {
+        let work = 0;
+        for (const tenant of tenants.values()) {
+          for (const size of (await store.outboxSize(tenant.options.id)).values()) work += size;
+          for (const d of tenant.dispatchers.values()) if (d.busy) work++;
+        }
+        if (work === 0) return;
+        if (clock() > deadline)
+          throw new OmnistockError("TIMEOUT", `The outbox still holds ${work} entries`, {
+            details: { work },
+          });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async explain(tenantId, ref) {
+      const tenant = tenantOf(tenantId);
+      const positions = await store.positions(tenantId);
+      const now = clock();
+      const stock = StockLevels.fromPositions(
+        tenant.catalog.locations.map((l) => l.id),
+        positions,
+        now,
+      );
+      const byKey = new Map(positions.map((p) => [positionKey(p.sku, p.locationId), p]));
+      return explainSlot(tenant.catalog, stock, slotOf(tenant.catalog, ref), {
+        positions: (sku, locationId) => byKey.get(positionKey(sku, locationId)),
+        asOf: now,
+      });
+    },
+    metrics: () => ({ latency, ...counters }),
+  };
+  return engine;
+}

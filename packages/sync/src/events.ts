@@ -1,0 +1,122 @@
+import type { ListingRef, OmnistockError, SkuQuantity } from "@omnistock/core";
+
+/**
+ * What the runtime reports as it works: a discriminated union on `type`, handed to the
+ * engine's `onEvent`. Every event names its tenant.
+ */
+export type SyncEvent =
+  /** A delivery or poll was applied: its fresh events changed stock and planned updates. */
+  | {
+      readonly type: "applied";
+      readonly tenantId: string;
+      readonly source: string;
+      /** Events applied for the first time. */
+      readonly events: number;
+      /** Events dropped as already applied (redeliveries, polling overlap). */
+      readonly duplicates: number;
+      /** Channel updates written to the outbox. */
+      readonly planned: number;
+    }
+  /** A whole delivery was a redelivery: nothing was applied. */
+  | {
+      readonly type: "duplicate";
+      readonly tenantId: string;
+      readonly source: string;
+      readonly deliveryId: string;
+    }
+  /** A channel confirmed a quantity. `latencyMs` runs from the change being seen. */
+  | {
+      readonly type: "published";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly ref: ListingRef;
+      readonly quantity: number;
+      readonly urgent: boolean;
+      readonly latencyMs: number;
+    }
+  /** A channel refused a compare-and-set: it showed `actual`; the update goes again from it. */
+  | {
+      readonly type: "stale";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly ref: ListingRef;
+      readonly actual: number;
+    }
+  /** An update (or a sales order) was set aside after its last try, or refused for good. */
+  | {
+      readonly type: "parked";
+      readonly tenantId: string;
+      readonly queue: string;
+      readonly key: string;
+      readonly reason: string;
+    }
+  /** A channel asked to slow down; the dispatcher waits `retryAfterMs`. */
+  | {
+      readonly type: "throttled";
+      readonly tenantId: string;
+      readonly queue: string;
+      readonly retryAfterMs: number;
+    }
+  /** A channel announced a level Omnistock had published itself: not counted again. */
+  | {
+      readonly type: "echo-suppressed";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly ref: ListingRef;
+      readonly quantity: number;
+    }
+  /** A channel announced a level Omnistock did not publish (an edit on the channel): it is set back. */
+  | {
+      readonly type: "channel-drift";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly ref: ListingRef;
+      readonly shown: number;
+      readonly planned: number | undefined;
+    }
+  /** A channel order could not be fully placed on available stock: an oversell. */
+  | {
+      readonly type: "oversell-risk";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly orderId: string;
+      readonly unfilled: readonly SkuQuantity[];
+    }
+  /** A channel order was recorded as a sale in the system of record. */
+  | {
+      readonly type: "sale-recorded";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly orderId: string;
+      readonly saleId: string;
+      readonly created: boolean;
+    }
+  /** Something from outside could not be used (a bad webhook, an unmapped listing, a failed poll). */
+  | {
+      readonly type: "error";
+      readonly tenantId: string;
+      readonly source: string;
+      readonly error: OmnistockError;
+    };
+
+/** The `type` of a {@link SyncEvent}. */
+export type SyncEventType = SyncEvent["type"];
+
+/**
+ * Where the runtime writes its log lines. Pass `console`-like methods, pino, winston…;
+ * every line has a message and structured fields (never credentials).
+ */
+export interface Logger {
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** A logger that drops everything: the default. */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};

@@ -1,0 +1,535 @@
+import {
+  type Assignment,
+  allocate,
+  applyEvent,
+  availableAt,
+  type Catalog,
+  type ChannelLevel,
+  type ChannelOrder,
+  type CompiledChannel,
+  type CompiledListing,
+  emptyPosition,
+  expandListingLines,
+  isOmnistockError,
+  type ListingRef,
+  listingKey,
+  type OmnistockError,
+  type Position,
+  plan,
+  positionKey,
+  reallocate,
+  refOfSlot,
+  routeOrder,
+  routingCandidates,
+  type SaleToRecord,
+  type SkuQuantity,
+  type SlotQuantity,
+  type StockEvent,
+  StockLevels,
+} from "@omnistock/core";
+import {
+  type ApplyUnit,
+  type ApplyView,
+  type ListingState,
+  type OrderRecord,
+  type OutboxWrite,
+  orderKey,
+} from "./store.js";
+
+/** The queue of sales orders for the system of record. */
+export const SALES_QUEUE = "sales";
+
+/** The payload of a channel quantity update in the outbox. */
+export interface QuantityPayload {
+  readonly ref: ListingRef;
+  readonly quantity: number;
+  /** Set once the channel accepted the write but applies it later: what to confirm. */
+  readonly receipt?: string;
+}
+
+/** The payload of a sales-order task in the outbox. */
+export type SalePayload =
+  | { readonly action: "record"; readonly sale: SaleToRecord }
+  | { readonly action: "void"; readonly channelId: string; readonly orderId: string };
+
+/**
+ * The id the ledger keeps a channel order's commitment under, and the reference the
+ * system of record stores with its sale (`channel:order`): a POS sale that carries it as
+ * `orderRef` turns the commitment into a sale.
+ */
+export function orderReference(channelId: string, orderId: string): string {
+  return `${channelId}:${orderId}`;
+}
+
+/** A channel level as a webhook announced it. */
+export type AnnouncedLevel = ChannelLevel & { readonly channelId: string };
+
+/** What to apply in one unit. */
+export interface UnitInput {
+  readonly deliveryId?: string;
+  readonly events: readonly StockEvent[];
+  readonly orders: readonly ChannelOrder[];
+  readonly levels: readonly AnnouncedLevel[];
+  readonly cursor?: { readonly name: string; readonly value: string };
+  /** When the change was first seen (for latency). */
+  readonly seenAt: number;
+  /** The time of the apply (reservations lapse by it). */
+  readonly now: number;
+}
+
+/** What one applied unit did. */
+export interface UnitResult {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly planned: number;
+  readonly queues: ReadonlySet<string>;
+  readonly oversells: readonly {
+    readonly channelId: string;
+    readonly orderId: string;
+    readonly unfilled: readonly SkuQuantity[];
+  }[];
+  readonly echoes: readonly { readonly ref: ListingRef; readonly quantity: number }[];
+  readonly drifts: readonly {
+    readonly ref: ListingRef;
+    readonly shown: number;
+    readonly planned: number | undefined;
+  }[];
+}
+
+/** What a unit needs to know of its tenant. */
+export interface UnitContext {
+  readonly catalog: Catalog;
+  /** The channels that have a publisher: only their updates go to the outbox. */
+  readonly publishing: ReadonlySet<string>;
+  /** Whether routed orders become sales-order tasks (a sales-order sink is configured). */
+  readonly recordsSales: boolean;
+}
+
+/** A unit, with the problems found while building it (orders that could not be mapped). */
+export interface BuiltUnit {
+  readonly unit: ApplyUnit<UnitResult>;
+  readonly problems: readonly OmnistockError[];
+}
+
+/** The SKUs an event moves. */
+export function skusOfEvent(event: StockEvent): string[] {
+  return "lines" in event ? event.lines.map((line) => line.sku) : [event.sku];
+}
+
+/** Every listing state key of a listing (one per channel slot). */
+function listingKeysOf(catalog: Catalog, li: number): string[] {
+  const listing = catalog.listings[li] as CompiledListing;
+  const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots.length;
+  const keys: string[] = [];
+  for (let k = 0; k < slots; k++) keys.push(listingKey(refOfSlot(catalog, listing.firstSlot + k)));
+  return keys;
+}
+
+/**
+ * Builds the unit that applies stock events, channel orders and announced levels: it names
+ * every position (each SKU concerned, and every component of the listings that use it, at
+ * every location), listing state and order the computation reads, and computes — inside
+ * the store's transaction — the ledger, the routing of new orders, the recompute of the
+ * touched listings, the plan and its outbox entries.
+ */
+export function buildUnit(context: UnitContext, input: UnitInput): BuiltUnit {
+  const { catalog } = context;
+  const problems: OmnistockError[] = [];
+  const skus = new Set<string>();
+  for (const event of input.events) for (const sku of skusOfEvent(event)) skus.add(sku);
+
+  const orders: { order: ChannelOrder; demand: SkuQuantity[] }[] = [];
+  for (const order of input.orders) {
+    if (order.fulfilledByChannel === true) continue;
+    try {
+      const demand = expandListingLines(catalog, order.channelId, order.lines);
+      routingCandidates(catalog, order.channelId, order.channelLocationId);
+      for (const line of demand) skus.add(line.sku);
+      orders.push({ order, demand });
+    } catch (error) {
+      if (!isOmnistockError(error)) throw error;
+      problems.push(error);
+    }
+  }
+
+  const listings = new Set<number>();
+  for (const sku of skus) for (const li of catalog.listingsBySku.get(sku) ?? []) listings.add(li);
+  const allocationSkus = new Set(skus);
+  for (const li of listings)
+    for (const c of (catalog.listings[li] as CompiledListing).components) allocationSkus.add(c.sku);
+
+  const positionKeys: string[] = [];
+  for (const sku of allocationSkus)
+    for (const location of catalog.locations) positionKeys.push(positionKey(sku, location.id));
+  const listingKeys = new Set<string>();
+  for (const li of listings) for (const key of listingKeysOf(catalog, li)) listingKeys.add(key);
+  for (const level of input.levels) listingKeys.add(listingKey(level));
+
+  const eventIds = [...input.events.map((e) => e.id), ...orders.map(({ order }) => order.eventId)];
+
+  return {
+    problems,
+    unit: {
+      ...(input.deliveryId === undefined ? {} : { deliveryId: input.deliveryId }),
+      eventIds,
+      positionKeys,
+      listingKeys: [...listingKeys],
+      orderKeys: orders.map(({ order }) => orderKey(order.channelId, order.orderId)),
+      compute: (view) => computeUnit(context, input, orders, view),
+    },
+  };
+}
+
+function computeUnit(
+  context: UnitContext,
+  input: UnitInput,
+  orders: readonly { order: ChannelOrder; demand: SkuQuantity[] }[],
+  view: ApplyView,
+) {
+  const { catalog } = context;
+  const { now, seenAt } = input;
+  const fresh = new Set(view.fresh);
+  const positions = new Map(view.positions);
+  const changed = new Map<string, Position>();
+  const touched = new Set<string>();
+  let applied = 0;
+  const apply = (event: StockEvent) => {
+    const result = applyEvent(positions, event);
+    result.positions.forEach((position, i) => {
+      const key = result.touched[i] as string;
+      positions.set(key, position);
+      changed.set(key, position);
+      touched.add(position.sku);
+    });
+  };
+  for (const event of input.events) {
+    if (!fresh.has(event.id)) continue;
+    apply(event);
+    applied++;
+  }
+
+  const records = new Map(view.orders);
+  const recordWrites = new Map<string, OrderRecord>();
+  const outbox: OutboxWrite[] = [];
+  const queues = new Set<string>();
+  const oversells: UnitResult["oversells"][number][] = [];
+  const available = (sku: string, locationId: string) =>
+    availableAt(positions.get(positionKey(sku, locationId)) ?? emptyPosition(sku, locationId), now);
+
+  for (const { order, demand } of orders) {
+    if (!fresh.has(order.eventId)) continue;
+    applied++;
+    const key = orderKey(order.channelId, order.orderId);
+    const record = records.get(key);
+    const write = (next: OrderRecord) => {
+      records.set(key, next);
+      recordWrites.set(key, next);
+    };
+    if (order.status === "placed") {
+      if (record !== undefined) continue;
+      const routing = routeOrder({
+        lines: demand,
+        candidates: routingCandidates(catalog, order.channelId, order.channelLocationId),
+        available,
+      });
+      const assignments: Assignment[] = [...routing.assignments];
+      if (routing.unfilled.length > 0) {
+        // The channel sold these units already: commit them where they would have come
+        // from, so every other channel drops to what is really left.
+        const first = routingCandidates(
+          catalog,
+          order.channelId,
+          order.channelLocationId,
+        )[0] as string;
+        for (const line of routing.unfilled) assignments.push({ ...line, locationId: first });
+        oversells.push({
+          channelId: order.channelId,
+          orderId: order.orderId,
+          unfilled: routing.unfilled,
+        });
+      }
+      const next: OrderRecord = {
+        channelId: order.channelId,
+        orderId: order.orderId,
+        lines: assignments,
+        status: "placed",
+      };
+      write(next);
+      partsOf(next).forEach((part, k) => {
+        apply({
+          type: "order.placed",
+          id: k === 0 ? order.eventId : `${order.eventId}#${k}`,
+          at: order.at,
+          channelId: order.channelId,
+          orderId: orderReference(order.channelId, part.orderId),
+          lines: part.lines,
+        });
+        if (!context.recordsSales) return;
+        outbox.push({
+          queue: SALES_QUEUE,
+          key: orderReference(order.channelId, part.orderId),
+          payload: {
+            action: "record",
+            sale: {
+              orderId: part.orderId,
+              channelId: order.channelId,
+              locationId: part.locationId,
+              lines: part.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+            },
+          } satisfies SalePayload,
+          urgent: false,
+          dueAt: now,
+          seenAt,
+        });
+        queues.add(SALES_QUEUE);
+      });
+      continue;
+    }
+    if (record === undefined) {
+      // A change reported before its order: remember it, so a late "placed" is not taken.
+      write({
+        channelId: order.channelId,
+        orderId: order.orderId,
+        lines: [],
+        status: order.status,
+      });
+      continue;
+    }
+    if (order.status === "cancelled" && record.status === "placed") {
+      partsOf(record).forEach((part, k) => {
+        apply({
+          type: "order.cancelled",
+          id: k === 0 ? order.eventId : `${order.eventId}#${k}`,
+          at: order.at,
+          channelId: order.channelId,
+          orderId: orderReference(order.channelId, part.orderId),
+          lines: part.lines,
+        });
+        if (!context.recordsSales) return;
+        outbox.push({
+          queue: SALES_QUEUE,
+          key: orderReference(order.channelId, part.orderId),
+          payload: {
+            action: "void",
+            channelId: order.channelId,
+            orderId: part.orderId,
+          } satisfies SalePayload,
+          urgent: false,
+          dueAt: now,
+          seenAt,
+        });
+        queues.add(SALES_QUEUE);
+      });
+      write({ ...record, status: "cancelled" });
+    } else if (order.status === "refunded" && record.status !== "cancelled") {
+      // Refund lines are by listing: release the SKUs they stand for, part by part.
+      const refunded = new Map(demand.map((d) => [d.sku, d.quantity]));
+      const restock = order.lines.some((l) => l.restock === true);
+      partsOf(record).forEach((part, k) => {
+        const lines = part.lines.flatMap((line) => {
+          const quantity = Math.min(line.quantity, refunded.get(line.sku) ?? 0);
+          if (quantity <= 0) return [];
+          refunded.set(line.sku, (refunded.get(line.sku) ?? 0) - quantity);
+          return [{ ...line, quantity, restock }];
+        });
+        if (lines.length === 0) return;
+        apply({
+          type: "order.refunded",
+          id: `${order.eventId}#${k}`,
+          at: order.at,
+          channelId: order.channelId,
+          orderId: orderReference(order.channelId, part.orderId),
+          lines,
+        });
+      });
+      write({ ...record, status: "refunded" });
+    } else if (order.status === "fulfilled" && record.status === "placed") {
+      write({ ...record, status: "fulfilled" });
+    }
+  }
+
+  const states = new Map(view.listings);
+  const stateWrites = new Map<string, ListingState>();
+  const setState = (key: string, state: ListingState) => {
+    states.set(key, state);
+    stateWrites.set(key, state);
+  };
+  const intended = (key: string) => {
+    const state = states.get(key);
+    return state?.planned ?? state?.published;
+  };
+
+  let planned = 0;
+  if (touched.size > 0) {
+    const stock = StockLevels.fromPositions(
+      catalog.locations.map((l) => l.id),
+      positions.values(),
+      now,
+    );
+    const lines: SlotQuantity[] = reallocate(catalog, stock, touched);
+    for (const update of plan(catalog, lines, (ref) => intended(listingKey(ref)))) {
+      if (!context.publishing.has(update.channelId)) continue;
+      const key = listingKey(update);
+      setState(key, { published: states.get(key)?.published, planned: update.quantity });
+      outbox.push(quantityWrite(update, update.quantity, update.urgent, now, seenAt));
+      queues.add(update.channelId);
+      planned++;
+    }
+  }
+
+  const echoes: { ref: ListingRef; quantity: number }[] = [];
+  const drifts: { ref: ListingRef; shown: number; planned: number | undefined }[] = [];
+  for (const level of input.levels) {
+    const ref = refOf(level);
+    const key = listingKey(ref);
+    const state = states.get(key);
+    if (state === undefined) continue;
+    if (level.quantity === state.published || level.quantity === state.planned) {
+      echoes.push({ ref, quantity: level.quantity });
+      continue;
+    }
+    const target = intended(key);
+    drifts.push({ ref, shown: level.quantity, planned: target });
+    setState(key, { published: level.quantity, planned: target });
+    // A channel showing more than planned can sell units that are not there: set it back
+    // at once. Showing fewer is left for the next change (or reconciliation) to correct.
+    if (target !== undefined && level.quantity > target) {
+      outbox.push(quantityWrite(ref, target, true, now, seenAt));
+      queues.add(ref.channelId);
+      planned++;
+    }
+  }
+
+  return {
+    positions: [...changed.values()],
+    listings: [...stateWrites].map(([key, state]) => ({ key, state })),
+    orders: [...recordWrites.values()],
+    outbox,
+    ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
+    result: {
+      applied,
+      duplicates: input.events.length + orders.length - applied,
+      planned,
+      queues,
+      oversells,
+      echoes,
+      drifts,
+    } satisfies UnitResult,
+  };
+}
+
+/** The listing ref of a level, without extra fields. */
+function refOf(level: AnnouncedLevel): ListingRef {
+  return {
+    channelId: level.channelId,
+    listingId: level.listingId,
+    ...(level.channelLocationId === undefined
+      ? {}
+      : { channelLocationId: level.channelLocationId }),
+  };
+}
+
+function quantityWrite(
+  ref: ListingRef,
+  quantity: number,
+  urgent: boolean,
+  now: number,
+  seenAt: number,
+): OutboxWrite {
+  const clean: ListingRef = {
+    channelId: ref.channelId,
+    listingId: ref.listingId,
+    ...(ref.channelLocationId === undefined ? {} : { channelLocationId: ref.channelLocationId }),
+  };
+  return {
+    queue: ref.channelId,
+    key: listingKey(clean),
+    payload: { ref: clean, quantity } satisfies QuantityPayload,
+    urgent,
+    dueAt: now,
+    seenAt,
+  };
+}
+
+/**
+ * An order's units grouped by location, in the order of first appearance: one sale per
+ * location in the system of record. A single-location order keeps its id; parts of a
+ * split order are `order#1`, `order#2`, …
+ */
+export function partsOf(record: OrderRecord): {
+  readonly orderId: string;
+  readonly locationId: string;
+  readonly lines: Assignment[];
+}[] {
+  const byLocation = new Map<string, Assignment[]>();
+  for (const line of record.lines) {
+    const lines = byLocation.get(line.locationId) ?? [];
+    lines.push({ sku: line.sku, locationId: line.locationId, quantity: line.quantity });
+    byLocation.set(line.locationId, lines);
+  }
+  const split = byLocation.size > 1;
+  return [...byLocation].map(([locationId, lines], i) => ({
+    orderId: split ? `${record.orderId}#${i + 1}` : record.orderId,
+    locationId,
+    lines,
+  }));
+}
+
+/**
+ * The unit that plans every listing from scratch (at start, or after a catalog change):
+ * the full allocation of the stored positions against the stored listing states.
+ */
+export function fullPlanUnit(
+  context: UnitContext,
+  positions: readonly Position[],
+  listings: ReadonlyMap<string, ListingState>,
+  now: number,
+): ApplyUnit<UnitResult> {
+  return {
+    eventIds: [],
+    positionKeys: [],
+    listingKeys: [],
+    orderKeys: [],
+    compute: () => {
+      const { catalog } = context;
+      const stock = StockLevels.fromPositions(
+        catalog.locations.map((l) => l.id),
+        positions,
+        now,
+      );
+      const allocation = allocate(catalog, stock);
+      const lines: SlotQuantity[] = [];
+      for (let slot = 0; slot < allocation.size; slot++)
+        lines.push({ slot, quantity: allocation.at(slot) });
+      const outbox: OutboxWrite[] = [];
+      const states: { key: string; state: ListingState }[] = [];
+      const queues = new Set<string>();
+      for (const update of plan(catalog, lines, (ref) => {
+        const state = listings.get(listingKey(ref));
+        return state?.planned ?? state?.published;
+      })) {
+        if (!context.publishing.has(update.channelId)) continue;
+        const key = listingKey(update);
+        states.push({
+          key,
+          state: { published: listings.get(key)?.published, planned: update.quantity },
+        });
+        outbox.push(quantityWrite(update, update.quantity, update.urgent, now, now));
+        queues.add(update.channelId);
+      }
+      return {
+        listings: states,
+        outbox,
+        result: {
+          applied: 0,
+          duplicates: 0,
+          planned: outbox.length,
+          queues,
+          oversells: [],
+          echoes: [],
+          drifts: [],
+        },
+      };
+    },
+  };
+}
