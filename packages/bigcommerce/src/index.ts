@@ -1,6 +1,12 @@
 /**
- * @omnistock/bigcommerce
+ * @omnistock/bigcommerce — the BigCommerce adapter: the channel publisher (absolute
+ * adjustments per location, confirmed after BigCommerce's asynchronous apply), the order
+ * source (v2 orders polling) and Standard Webhooks receiving, on `@omnistock/transport`.
  *
  * @packageDocumentation
  */
-export {};
+export * from "./client.js";
+export * from "./orders.js";
+export * from "./publisher.js";
+export * from "./schemas.js";
+export * from "./webhooks.js";

@@ -1,0 +1,137 @@
+import {
+  type ChannelOrder,
+  createWebhookReceiver,
+  parseWith,
+  validationError,
+  type WebhookDelivery,
+  type WebhookReceiver,
+} from "@omnistock/core";
+import { type StandardWebhookSecret, verifyStandardWebhook } from "@omnistock/transport";
+import { z } from "zod";
+import type { BigCommerceClient } from "./client.js";
+import { type BigCommerceOrderMapping, channelOrderOf } from "./orders.js";
+import { orderWebhookDataSchema, webhookBodySchema } from "./schemas.js";
+
+/** Order scopes whose order is fetched: they may change what the order means for stock. */
+export const ORDER_WEBHOOK_SCOPES: ReadonlySet<string> = new Set([
+  "store/order/created",
+  "store/order/updated",
+  "store/order/statusUpdated",
+  "store/order/archived",
+  "store/order/refund/created",
+]);
+
+/** Options of {@link createBigCommerceWebhookReceiver}. */
+export interface BigCommerceWebhookReceiverOptions extends BigCommerceOrderMapping {
+  /** Fetches the order and its lines: BigCommerce webhooks carry only the order id. */
+  readonly client: BigCommerceClient;
+  /**
+   * The app's client secret, which BigCommerce signs with (Standard Webhooks, keyed with
+   * the secret's bytes); several while one is rotated out. A `whsec_…` value is taken as a
+   * Standard Webhooks secret as is.
+   * @example [process.env.BIGCOMMERCE_CLIENT_SECRET]
+   */
+  readonly clientSecret: string | readonly string[];
+  /**
+   * How far `webhook-timestamp` may be from now, in seconds: an older delivery replayed by
+   * an attacker is refused.
+   * @default 300
+   */
+  readonly toleranceSeconds?: number;
+  /** @default Date.now */
+  readonly clock?: () => number;
+}
+
+const optionsSchema = z.strictObject({
+  client: z.custom<BigCommerceClient>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as BigCommerceClient).order === "function",
+    { error: "expected a BigCommerce client" },
+  ),
+  channelId: z.string().min(1),
+  clientSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  toleranceSeconds: z.number().nonnegative().finite().optional(),
+  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+  restockRefunds: z.boolean().optional(),
+  channelLocationId: z.string().min(1).optional(),
+});
+
+const orderBodySchema = z.object({ data: orderWebhookDataSchema });
+
+/**
+ * Receives BigCommerce webhooks: the Standard Webhooks signature (`webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`, within the tolerance, under any of the client
+ * secrets) is checked before anything is parsed; then the light body is validated and,
+ * for `store/order/created`, `updated`, `statusUpdated`, `archived` and `refund/created`,
+ * the order and its lines are fetched through the client and reported as the channel
+ * order they are now (the same as polling reports, with the same event id). Other scopes
+ * are accepted and carry nothing. The delivery id is `webhook-id`, the same on every retry.
+ *
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid option.
+ * @example
+ * ```ts
+ * const receiver = createBigCommerceWebhookReceiver({
+ *   client,
+ *   channelId: "bigcommerce",
+ *   clientSecret: process.env.BIGCOMMERCE_CLIENT_SECRET!,
+ * });
+ * const result = await receiver.tryReceive({ body: rawBody, headers: request.headers });
+ * if (!result.ok) return new Response(null, { status: 401 });
+ * ```
+ */
+export function createBigCommerceWebhookReceiver(
+  options: BigCommerceWebhookReceiverOptions,
+): WebhookReceiver {
+  parseWith(optionsSchema, options, "BigCommerce webhook receiver options", {
+    platform: "bigcommerce",
+  });
+  const { client } = options;
+  const clock = options.clock ?? Date.now;
+  const secrets: StandardWebhookSecret[] = (
+    typeof options.clientSecret === "string" ? [options.clientSecret] : options.clientSecret
+  ).map((secret) => (secret.startsWith("whsec_") ? secret : new TextEncoder().encode(secret)));
+
+  return createWebhookReceiver("bigcommerce", async (request): Promise<WebhookDelivery> => {
+    const { id } = verifyStandardWebhook({
+      headers: request.headers,
+      body: request.body,
+      secrets,
+      now: clock(),
+      platform: "bigcommerce",
+      ...(options.toleranceSeconds === undefined
+        ? {}
+        : { toleranceSeconds: options.toleranceSeconds }),
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(request.body);
+    } catch {
+      throw validationError("BigCommerce webhook", [{ path: [], message: "not JSON" }], {
+        platform: "bigcommerce",
+      });
+    }
+    const what = "BigCommerce webhook";
+    const body = parseWith(webhookBodySchema, json, what, { platform: "bigcommerce" });
+    const orders: ChannelOrder[] = [];
+    if (ORDER_WEBHOOK_SCOPES.has(body.scope)) {
+      const { data } = parseWith(orderBodySchema, json, `${what} ${body.scope}`, {
+        platform: "bigcommerce",
+      });
+      const order = await client.order(data.id);
+      if (order !== undefined) {
+        const mapped = channelOrderOf(order, await client.orderProducts(data.id), options);
+        if (mapped !== undefined) orders.push(mapped);
+      }
+    }
+    return {
+      platform: "bigcommerce",
+      topic: body.scope,
+      deliveryId: id,
+      events: [],
+      orders,
+      levels: [],
+    };
+  });
+}
