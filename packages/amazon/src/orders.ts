@@ -87,6 +87,11 @@ export interface AmazonOrderSourceOptions {
    * @default 86400000 (one day)
    */
   readonly lookbackMs?: number;
+  /**
+   * Orders per `getOrders` page (1–100).
+   * @default 100
+   */
+  readonly pageSize?: number;
   /** @default Date.now */
   readonly clock?: () => number;
 }
@@ -103,6 +108,7 @@ const optionsSchema = z.strictObject({
   marketplaceIds: z.array(z.string().min(1)).min(1).max(50),
   listings: z.array(z.unknown()).optional(),
   lookbackMs: z.number().int().nonnegative().optional(),
+  pageSize: z.number().int().min(1).max(100).optional(),
   clock: z.custom<() => number>((value) => typeof value === "function").optional(),
 });
 
@@ -150,6 +156,7 @@ export function createAmazonOrderSource(options: AmazonOrderSourceOptions): Orde
         const page = await client.getOrders({
           marketplaceIds,
           lastUpdatedAfter: after,
+          maxResultsPerPage: options.pageSize ?? 100,
           ...(nextToken === undefined ? {} : { nextToken }),
           ...(signal === undefined ? {} : { signal }),
         });
@@ -168,6 +175,7 @@ export function createAmazonOrderSource(options: AmazonOrderSourceOptions): Orde
             {
               orderId: order.AmazonOrderId,
               status: order.OrderStatus,
+              // Stated on every order Amazon has assigned; merchant is the side that reserves.
               fulfillment: order.FulfillmentChannel ?? "MFN",
               at: Date.parse(order.LastUpdateDate),
               lines: items.flatMap((item) =>
