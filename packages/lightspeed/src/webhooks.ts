@@ -76,10 +76,18 @@ const formSchema = z.object({
  */
 export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): LightspeedWebhook {
   if (options.secrets !== undefined && options.secrets.length > 0) {
-    const signature = /signature=([^,]+)/.exec(options.signature ?? "")?.[1];
+    const header = signatureHeader(options.signature);
+    // The header names its algorithm; only HMAC-SHA256 is one Lightspeed uses.
+    if (header.algorithm !== undefined && header.algorithm.toUpperCase() !== "HMAC-SHA256") {
+      throw new OmnistockError(
+        "SIGNATURE",
+        `Lightspeed webhook rejected: unknown X-Signature algorithm "${header.algorithm}"`,
+        { platform: "lightspeed" },
+      );
+    }
     const valid = verifyHmac({
       payload: options.body,
-      signature,
+      signature: header.signature,
       secrets: options.secrets,
       encoding: ["hex", "base64"],
     });
@@ -193,4 +201,22 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
     });
   }
   return { type: "sale.update", deliveryId, events };
+}
+
+/** The parts of `X-Signature: signature=…,algorithm=HMAC-SHA256`. */
+function signatureHeader(value: string | null | undefined): {
+  signature?: string;
+  algorithm?: string;
+} {
+  const parts: { signature?: string; algorithm?: string } = {};
+  for (const part of (value ?? "").split(",")) {
+    const at = part.indexOf("=");
+    if (at < 0) continue;
+    const name = part.slice(0, at).trim().toLowerCase();
+    // A base64 signature may end in "=": everything after the first "=" is the value.
+    const text = part.slice(at + 1).trim();
+    if (name === "signature") parts.signature = text;
+    else if (name === "algorithm") parts.algorithm = text;
+  }
+  return parts;
 }
