@@ -291,13 +291,17 @@ export function createMemoryStore(): SyncStore {
     async unpark(tenantId: string, ids: readonly string[], now: number): Promise<number> {
       const state = live().get(tenantId);
       if (state === undefined) return 0;
+      const wanted = new Set(ids);
+      const chosen = [...state.parked.values()]
+        .filter((entry) => wanted.has(entry.id))
+        .sort(parkedOrder);
+      // Of several chosen for one queue and key, the one parked last is the newest value.
+      const newest = new Map(chosen.map((entry) => [queueKey(entry.queue, entry.key), entry]));
       let back = 0;
-      for (const id of ids) {
-        const entry = state.parked.get(id);
-        if (entry === undefined) continue;
-        state.parked.delete(id);
-        // A newer write for the same queue and key supersedes the parked value.
-        if (state.byQueueKey.has(queueKey(entry.queue, entry.key))) continue;
+      for (const entry of chosen) {
+        state.parked.delete(entry.id);
+        const slot = queueKey(entry.queue, entry.key);
+        if (newest.get(slot) !== entry || state.byQueueKey.has(slot)) continue;
         writeOutbox(state, {
           queue: entry.queue,
           key: entry.key,
@@ -375,7 +379,7 @@ function leaseOrder(a: StoredEntry, b: StoredEntry): number {
   return Number(a.id) - Number(b.id);
 }
 
+/** Oldest first; the sort is stable, so equal times keep the order of parking. */
 function parkedOrder(a: ParkedEntry, b: ParkedEntry): number {
-  if (a.parkedAt !== b.parkedAt) return a.parkedAt - b.parkedAt;
-  return Number(a.id) - Number(b.id);
+  return a.parkedAt - b.parkedAt;
 }

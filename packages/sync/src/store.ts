@@ -55,7 +55,9 @@ export interface SyncStore {
 
   /**
    * Moves an entry out of the outbox into the parked updates, with the reason: it is
-   * not tried again until {@link SyncStore.unpark}. Ignored when the generation changed.
+   * not tried again until {@link SyncStore.unpark}. Ignored when the generation changed,
+   * except that the lease is released (as for a stale nack), so that the newer value is
+   * delivered without waiting for the lease to lapse.
    */
   park(park: OutboxPark): Promise<void>;
 
@@ -65,6 +67,10 @@ export interface SyncStore {
   /**
    * Puts parked updates back in the outbox, due at `now` with no attempts, unless a newer
    * entry for the same queue and key is already there. Returns how many went back.
+   *
+   * Every id named leaves the parked list, whether it went back or not. An update put
+   * back is a new entry (acks naming the parked one do not touch it); of several named
+   * for one queue and key, only the one parked last (the newest value) goes back.
    */
   unpark(tenantId: string, ids: readonly string[], now: number): Promise<number>;
 
