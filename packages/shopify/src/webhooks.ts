@@ -1,0 +1,277 @@
+import {
+  type ChannelLevel,
+  type ChannelOrder,
+  createWebhookReceiver,
+  OmnistockError,
+  parseWith,
+  validationError,
+  type WebhookDelivery,
+  type WebhookReceiver,
+} from "@omnistock/core";
+import { hmacSha256, verifyHmac } from "@omnistock/transport";
+import { z } from "zod";
+import { shopifyGid } from "./ids.js";
+import type { ShopifyMapping } from "./mapping.js";
+import { type ShopifyOrderContext, shopifyOrderReport, shopifyRefundReport } from "./orders.js";
+import { inventoryLevelWebhookSchema, orderWebhookSchema, refundWebhookSchema } from "./schemas.js";
+
+/** The webhook topics Omnistock reads; subscribe the shop to each. */
+export const SHOPIFY_WEBHOOK_TOPICS = [
+  "orders/create",
+  "orders/cancelled",
+  "orders/fulfilled",
+  "refunds/create",
+  "inventory_levels/update",
+] as const;
+
+/** One of {@link SHOPIFY_WEBHOOK_TOPICS}. */
+export type ShopifyWebhookTopic = (typeof SHOPIFY_WEBHOOK_TOPICS)[number];
+
+/** Options of {@link createShopifyWebhookReceiver}. */
+export interface ShopifyWebhookReceiverOptions {
+  /** The catalog channel this shop is. */
+  readonly channelId: string;
+  /**
+   * The app's client secret — Shopify signs webhooks with it — or several while one is
+   * rotated out (Shopify may take an hour to switch to a new one).
+   */
+  readonly secrets: string | readonly string[];
+  /**
+   * The shop's domain: deliveries for another shop of the same app (signed with the same
+   * secret) are refused.
+   * @default any shop
+   */
+  readonly shop?: string;
+  /**
+   * Resolves variants and inventory items to listings and locations to channel locations.
+   * Without one, an order line's listing is its SKU and `inventory_levels/update` reports
+   * no levels (it names an inventory item, not a SKU).
+   * @default none
+   */
+  readonly mapping?: ShopifyMapping;
+}
+
+const optionsSchema = z.strictObject({
+  channelId: z.string().min(1),
+  secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  shop: z.string().min(1).optional(),
+  mapping: z
+    .custom<ShopifyMapping>(
+      (value) => typeof value === "object" && value !== null && "listingOfItem" in value,
+      { error: "expected a ShopifyMapping" },
+    )
+    .optional(),
+});
+
+const TOPIC_HEADER = "x-shopify-topic";
+const HMAC_HEADER = "x-shopify-hmac-sha256";
+const WEBHOOK_ID_HEADER = "x-shopify-webhook-id";
+const SHOP_HEADER = "x-shopify-shop-domain";
+
+function headerError(header: string, message: string): OmnistockError {
+  return validationError("Shopify webhook", [{ path: ["headers", header], message }], {
+    platform: "shopify",
+  });
+}
+
+/**
+ * Receives one Shopify shop's webhooks: verifies `X-Shopify-Hmac-Sha256` (base64
+ * HMAC-SHA256 of the raw body, under each secret, in constant time) before reading
+ * anything, then parses the topic's payload. `orders/create`, `orders/cancelled` and
+ * `orders/fulfilled` become channel orders (placed, cancelled, fulfilled) and
+ * `refunds/create` a refunded one with its restocked lines — under the same event ids as
+ * polling; `inventory_levels/update` becomes a level, so the runtime can tell its own
+ * echo from an edit made on Shopify. The delivery id is `X-Shopify-Webhook-Id`, the same
+ * on every retry of a delivery. Other topics are acknowledged with nothing in them.
+ *
+ * @throws {@link OmnistockError} `VALIDATION` for bad options. `receive` throws `SIGNATURE`
+ *   for a bad signature and `VALIDATION` naming the header or field for a malformed
+ *   delivery; `tryReceive` returns them.
+ * @example
+ * ```ts
+ * const webhooks = createShopifyWebhookReceiver({
+ *   channelId: "shopify-eu",
+ *   secrets: [process.env.SHOPIFY_CLIENT_SECRET!],
+ *   shop: "example.myshopify.com",
+ * });
+ * const result = await webhooks.tryReceive({ body: rawBody, headers: request.headers });
+ * ```
+ */
+export function createShopifyWebhookReceiver(
+  options: ShopifyWebhookReceiverOptions,
+): WebhookReceiver {
+  parseWith(optionsSchema, options, "Shopify webhook receiver options", { platform: "shopify" });
+  const { channelId, mapping } = options;
+  const context: ShopifyOrderContext = { channelId, ...(mapping === undefined ? {} : { mapping }) };
+
+  return createWebhookReceiver("shopify", async ({ body, headers }): Promise<WebhookDelivery> => {
+    const valid = verifyHmac({
+      payload: body,
+      signature: headers.get(HMAC_HEADER),
+      secrets: options.secrets,
+      encoding: "base64",
+    });
+    if (!valid) {
+      throw new OmnistockError(
+        "SIGNATURE",
+        headers.get(HMAC_HEADER)
+          ? "Shopify webhook rejected: the X-Shopify-Hmac-Sha256 does not match"
+          : "Shopify webhook rejected: no X-Shopify-Hmac-Sha256",
+        { platform: "shopify" },
+      );
+    }
+    const topic = headers.get(TOPIC_HEADER);
+    if (!topic) throw headerError(TOPIC_HEADER, "missing");
+    const deliveryId = headers.get(WEBHOOK_ID_HEADER);
+    if (!deliveryId) throw headerError(WEBHOOK_ID_HEADER, "missing");
+    const shop = headers.get(SHOP_HEADER);
+    if (options.shop !== undefined && shop !== options.shop) {
+      throw headerError(SHOP_HEADER, `expected "${options.shop}", got "${shop ?? ""}"`);
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      throw validationError("Shopify webhook", [{ path: ["body"], message: "not JSON" }], {
+        platform: "shopify",
+      });
+    }
+    const what = `Shopify ${topic} webhook`;
+    const facts = { platform: "shopify" as const };
+    const orders: ChannelOrder[] = [];
+    const levels: (ChannelLevel & { readonly channelId: string })[] = [];
+    const keep = (order: ChannelOrder | undefined) => {
+      if (order !== undefined) orders.push(order);
+    };
+
+    if (topic === "orders/create" || topic === "orders/cancelled" || topic === "orders/fulfilled") {
+      const order = parseWith(orderWebhookSchema, payload, what, facts);
+      if (topic === "orders/cancelled" && (order.cancelled_at ?? null) === null) {
+        throw validationError(
+          what,
+          [{ path: ["cancelled_at"], message: "expected a date-time" }],
+          facts,
+        );
+      }
+      const status =
+        topic === "orders/create"
+          ? "placed"
+          : topic === "orders/cancelled"
+            ? "cancelled"
+            : "fulfilled";
+      keep(
+        await shopifyOrderReport(
+          {
+            orderId: String(order.id),
+            createdAt: Date.parse(order.created_at),
+            updatedAt: Date.parse(order.updated_at),
+            cancelledAt:
+              order.cancelled_at === undefined || order.cancelled_at === null
+                ? undefined
+                : Date.parse(order.cancelled_at),
+            locationId:
+              order.location_id === undefined || order.location_id === null
+                ? undefined
+                : String(order.location_id),
+            lines: order.line_items.map((l) => ({
+              variantId:
+                l.variant_id === undefined || l.variant_id === null
+                  ? undefined
+                  : String(l.variant_id),
+              sku: l.sku,
+              quantity: l.quantity,
+            })),
+          },
+          status,
+          context,
+        ),
+      );
+    } else if (topic === "refunds/create") {
+      const refund = parseWith(refundWebhookSchema, payload, what, facts);
+      keep(
+        await shopifyRefundReport(
+          {
+            refundId: String(refund.id),
+            orderId: String(refund.order_id),
+            createdAt: Date.parse(refund.created_at),
+            lines: refund.refund_line_items.map((l) => ({
+              variantId:
+                l.line_item.variant_id === undefined || l.line_item.variant_id === null
+                  ? undefined
+                  : String(l.line_item.variant_id),
+              sku: l.line_item.sku,
+              quantity: l.quantity,
+              restock: l.restock_type !== "no_restock",
+              locationId:
+                l.location_id === undefined || l.location_id === null
+                  ? undefined
+                  : String(l.location_id),
+            })),
+          },
+          context,
+        ),
+      );
+    } else if (topic === "inventory_levels/update") {
+      const level = parseWith(inventoryLevelWebhookSchema, payload, what, facts);
+      const listingId =
+        mapping === undefined
+          ? undefined
+          : await mapping.listingOfItem(shopifyGid("InventoryItem", level.inventory_item_id));
+      const channelLocationId = mapping?.channelLocationOf(
+        shopifyGid("Location", level.location_id),
+      );
+      if (listingId !== undefined && channelLocationId !== undefined && level.available !== null) {
+        levels.push({ channelId, listingId, channelLocationId, quantity: level.available });
+      }
+    }
+    return { platform: "shopify", topic, deliveryId, events: [], orders, levels };
+  });
+}
+
+/** Options of {@link shopifyWebhookHeaders}. */
+export interface ShopifyWebhookHeadersOptions {
+  readonly topic: string;
+  /** The exact body that will be sent. */
+  readonly body: string;
+  /** The app's client secret. */
+  readonly secret: string;
+  /** The delivery id (`X-Shopify-Webhook-Id`). */
+  readonly webhookId: string;
+  /** @default "example.myshopify.com" */
+  readonly shop?: string;
+}
+
+/**
+ * Signs a body as Shopify does: the base64 HMAC-SHA256 of the raw body under the app's
+ * client secret, the value of `X-Shopify-Hmac-Sha256`. For tests and fake servers.
+ *
+ * @example
+ * ```ts
+ * signShopifyWebhook('{"id":1}', "shpss_secret"); // "…="
+ * ```
+ */
+export function signShopifyWebhook(body: string, secret: string): string {
+  return hmacSha256(secret, body, "base64");
+}
+
+/**
+ * The headers of a signed Shopify webhook delivery: what a test sends to a receiver.
+ *
+ * @example
+ * ```ts
+ * const headers = new Headers(shopifyWebhookHeaders({ topic: "orders/create", body, secret, webhookId: "w-1" }));
+ * await receiver.receive({ body, headers });
+ * ```
+ */
+export function shopifyWebhookHeaders(
+  options: ShopifyWebhookHeadersOptions,
+): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    [TOPIC_HEADER]: options.topic,
+    [HMAC_HEADER]: signShopifyWebhook(options.body, options.secret),
+    [WEBHOOK_ID_HEADER]: options.webhookId,
+    [SHOP_HEADER]: options.shop ?? "example.myshopify.com",
+    "x-shopify-api-version": "2026-04",
+  };
+}
