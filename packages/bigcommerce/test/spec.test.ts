@@ -69,6 +69,7 @@ describeWithSpecs("BigCommerce adapter requests against the official OpenAPI des
       }) satisfies QuantityToPublish;
     await client.locations();
     await publisher.discover();
+    await publisher.discover(["TEE-S", "BOOK-1"]);
     const outcomes = await publisher.publish([
       update("TEE-S", 3),
       update("TEE-M", 4, "warehouse"),
