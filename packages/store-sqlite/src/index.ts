@@ -1,6 +1,9 @@
 /**
- * @omnistock/store-sqlite
+ * @omnistock/store-sqlite — the embedded durable store of the Omnistock sync runtime, on
+ * `node:sqlite`: WAL, one transaction per apply, leases for the outbox.
  *
  * @packageDocumentation
  */
-export {};
+export type { SqliteStoreOptions } from "./options.js";
+export { SCHEMA_VERSION } from "./schema.js";
+export { createSqliteStore } from "./sqlite-store.js";

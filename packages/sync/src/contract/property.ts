@@ -210,7 +210,10 @@ export function describeProperty(
       }
     }
 
-    it("random interleavings of apply, lease, ack, nack, park, unpark and crash end in the same state as a serial oracle", async () => {
+    // A thousand runs on a store that syncs every commit to disk take minutes, not seconds.
+    it("random interleavings of apply, lease, ack, nack, park, unpark and crash end in the same state as a serial oracle", {
+      timeout: 30 * 60_000,
+    }, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.array(command, { minLength: 5, maxLength: 40, size: "max" }),
