@@ -132,6 +132,9 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
   ]);
   const products = new Map<number, { id: number; name: string; tracking: InventoryTracking }>();
   const variants = new Map<string, BigCommerceVariant>();
+  /** The same variants by id, and the first of each product: adjustments name items either way. */
+  const variantsById = new Map<number, BigCommerceVariant>();
+  const firstOfProduct = new Map<number, BigCommerceVariant>();
   /** On hand by `variantId:locationId`; absent = never set absolutely. */
   const onHand = new Map<string, number>();
   const pending: Adjustment[] = [];
@@ -144,7 +147,13 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
   const level = (v: BigCommerceVariant, locationId: number) =>
     onHand.get(key(v.id, locationId)) ?? 0;
 
+  const subscribed = (hook: { scope: string }, scope: string) =>
+    hook.scope === scope ||
+    (hook.scope.endsWith("/*") && scope.startsWith(hook.scope.slice(0, -1)));
+
   function emit(scope: string, data: unknown): void {
+    // Nobody listens: nothing to sign (bulk adjustments emit one per item).
+    if (!hooks.some((hook) => subscribed(hook, scope))) return;
     const body = JSON.stringify({
       scope,
       store_id: "1025646",
@@ -154,11 +163,7 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
       producer: `stores/${storeHash}`,
     });
     for (const hook of hooks) {
-      if (
-        hook.scope !== scope &&
-        !(hook.scope.endsWith("/*") && scope.startsWith(hook.scope.slice(0, -1)))
-      )
-        continue;
+      if (!subscribed(hook, scope)) continue;
       if (options.deliver === undefined) {
         sent.push({ scope, url: hook.url, body });
         continue;
@@ -228,6 +233,8 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
           sku_id: skus.length > 1 ? nextId++ : null,
         };
         variants.set(sku, variant);
+        variantsById.set(variant.id, variant);
+        if (!firstOfProduct.has(product.id)) firstOfProduct.set(product.id, variant);
         return variant;
       });
       return { id: product.id, variants: created };
@@ -304,11 +311,11 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
       const variant =
         typeof raw.sku === "string"
           ? variants.get(raw.sku)
-          : [...variants.values()].find(
-              (v) =>
-                v.id === raw.variant_id ||
-                (raw.product_id !== undefined && v.product_id === raw.product_id),
-            );
+          : typeof raw.variant_id === "number"
+            ? variantsById.get(raw.variant_id)
+            : typeof raw.product_id === "number"
+              ? firstOfProduct.get(raw.product_id)
+              : undefined;
       if (variant === undefined) errors[`items.${i}`] = "unknown item";
       else if (products.get(variant.product_id)?.tracking === "none")
         errors[`items.${i}`] = "inventory tracking is off for this item";

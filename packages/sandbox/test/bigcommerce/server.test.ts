@@ -102,6 +102,23 @@ describe("BigCommerce fake", () => {
     expect(signed).toBeUndefined(); // no subscription yet
   });
 
+  it("finds the items of an adjustment by variant id or by product id", async () => {
+    const book = control.addProduct({ name: "Book", skus: ["BOOK"], tracking: "product" });
+    const put = await call("/v3/inventory/adjustments/absolute", {
+      method: "PUT",
+      body: JSON.stringify({
+        items: [
+          { variant_id: tee.variants[1]?.id, location_id: 1, quantity: 6 },
+          { product_id: book.id, location_id: 1, quantity: 2 },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
+    control.settle();
+    expect(control.inventory("TEE-M", 1)).toBe(6);
+    expect(control.inventory("BOOK", 1)).toBe(2);
+  });
+
   it("refuses a relative adjustment before any absolute one, and more than 2,000 items", async () => {
     const relative = await call("/v3/inventory/adjustments/relative", {
       method: "POST",
