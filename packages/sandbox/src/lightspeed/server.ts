@@ -722,11 +722,19 @@ function adjustmentProblems(
   return problems;
 }
 
-/** A version-4-shaped UUID from a seeded source, so runs repeat. */
+/** Two hex digits of every byte. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+/**
+ * A version-4-shaped UUID from a seeded source, so runs repeat. Sixteen bits a draw, read
+ * through a table: a stock adjustment of 1,000 items makes 1,000 ids.
+ */
 function uuidFrom(random: Random): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random.next() * 16).toString(16));
-  hex[12] = "4";
-  hex[16] = "89ab"[Math.floor(random.next() * 4)] as string;
-  const s = hex.join("");
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  let hex = "";
+  for (let i = 0; i < 8; i++) {
+    const bits = Math.floor(random.next() * 0x10000);
+    hex += (HEX[bits >> 8] as string) + (HEX[bits & 0xff] as string);
+  }
+  const variant = "89ab"[Number.parseInt(hex[16] as string, 16) & 3] as string;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }

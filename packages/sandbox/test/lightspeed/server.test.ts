@@ -208,6 +208,21 @@ describe("Lightspeed fake: webhooks", () => {
   });
 });
 
+describe("Lightspeed fake: ids", () => {
+  it("makes version-4-shaped UUIDs that repeat for a seed and differ between seeds", () => {
+    const ids = (seed: number) => {
+      const store = createLightspeedServer({ seed });
+      return Array.from({ length: 50 }, (_, i) => store.control.addOutlet(`Outlet ${i}`).id);
+    };
+    const first = ids(7);
+    for (const id of first)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(first).size).toBe(first.length);
+    expect(ids(7)).toEqual(first);
+    expect(ids(8)).not.toEqual(first);
+  });
+});
+
 describe("Lightspeed fake: tokens and rate limit", () => {
   it("rotates refresh tokens: a used one is revoked", async () => {
     const first = control.issueRefreshToken();
