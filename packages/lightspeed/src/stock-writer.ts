@@ -45,11 +45,14 @@ export interface StockCorrectionResult {
 /** Writes stock corrections to Lightspeed as stock adjustments. */
 export interface LightspeedStockWriter {
   /**
-   * Sends the corrections as stock adjustments (deltas), 1,000 per request, in order.
+   * Sends the corrections as stock adjustments (deltas), 1,000 per request.
    *
    * Note: deltas are not absolute, so a request that failed after it may have reached
-   * Lightspeed (a timeout, a 5xx) is not sent again; the error says in `details.applied`
-   * how many corrections before it were accepted, so that only the rest is retried.
+   * Lightspeed (a timeout, a 5xx) is not sent again, and no new request starts after a
+   * failure. The error says in `details.applied` how many corrections were accepted and in
+   * `details.unapplied` which ranges of `corrections` (`{ from, to }`, `to` excluded) were
+   * not, or may not have been (the failed request's): check those against the store before
+   * sending them again.
    *
    * @throws {@link OmnistockError} `VALIDATION` naming each correction at fault (a delta
    *   that is not a whole number, a reason that does not fit its sign) before anything is
@@ -76,6 +79,13 @@ export interface LightspeedStockWriterOptions {
    */
   readonly outletOf?: (locationId: string) => string;
   /**
+   * Requests in flight at once. Deltas commute, so their order does not matter; with
+   * Lightspeed's answer taking a second or so for 1,000 adjustments, one at a time could
+   * not spend the budget the rate limit allows. The client's own `concurrency` still caps it.
+   * @default 4
+   */
+  readonly concurrency?: number;
+  /**
    * The reason of a correction that gives none, by its sign.
    * @default { increase: "STOCK_FOUND", decrease: "DAMAGE" }
    */
@@ -90,6 +100,7 @@ const ADJUSTMENTS_PER_REQUEST = 1000;
 const optionsSchema = z.strictObject({
   client: clientOption,
   outletOf: fn.optional(),
+  concurrency: z.number().int().min(1).max(32).optional(),
   reasons: z
     .strictObject({
       increase: z.enum(["STOCK_FOUND", "SAMPLE_FOR_SALE"]).optional(),
@@ -132,6 +143,7 @@ export function createLightspeedStockWriter(
     increase: options.reasons?.increase ?? "STOCK_FOUND",
     decrease: options.reasons?.decrease ?? "DAMAGE",
   };
+  const concurrency = options.concurrency ?? 4;
   const catalogue = createCatalogue(client);
   let outlets: Set<string> | undefined;
 
@@ -210,31 +222,53 @@ export function createLightspeedStockWriter(
         delta: correction.delta,
         reason: correction.reason ?? (correction.delta > 0 ? reasons.increase : reasons.decrease),
       }));
+      const at = corrections.flatMap((correction, i) => (correction.delta === 0 ? [] : [i]));
+      const chunks: { items: typeof items; from: number; to: number }[] = [];
+      for (let i = 0; i < items.length; i += ADJUSTMENTS_PER_REQUEST) {
+        const chunk = items.slice(i, i + ADJUSTMENTS_PER_REQUEST);
+        chunks.push({
+          items: chunk,
+          from: at[i] as number,
+          to: (at[i + chunk.length - 1] as number) + 1,
+        });
+      }
       let applied = 0;
       let requests = 0;
-      for (let i = 0; i < items.length; i += ADJUSTMENTS_PER_REQUEST) {
-        callOptions.signal?.throwIfAborted();
-        const chunk = items.slice(i, i + ADJUSTMENTS_PER_REQUEST);
-        try {
-          await client.adjustStock(chunk, callOptions);
-        } catch (error) {
-          if (!isOmnistockError(error)) throw error;
-          throw new OmnistockError(
-            error.code,
-            `${error.message} (${applied} of ${items.length} corrections were applied before this request)`,
-            {
-              cause: error,
-              retryable: error.retryable,
-              platform: "lightspeed",
-              ...(error.status === undefined ? {} : { status: error.status }),
-              ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-              ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-              details: { ...error.details, applied, total: items.length },
-            },
-          );
+      let next = 0;
+      let failure: unknown;
+      const unapplied: { from: number; to: number }[] = [];
+      // Deltas commute, so chunks may travel side by side; after a failure no new one starts.
+      const lane = async () => {
+        while (failure === undefined && next < chunks.length) {
+          const chunk = chunks[next++] as (typeof chunks)[number];
+          try {
+            await client.adjustStock(chunk.items, callOptions);
+            applied += chunk.items.length;
+            requests++;
+          } catch (error) {
+            failure ??= error;
+            unapplied.push({ from: chunk.from, to: chunk.to });
+          }
         }
-        applied += chunk.length;
-        requests++;
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, lane));
+      if (failure !== undefined) {
+        if (!isOmnistockError(failure)) throw failure;
+        for (const chunk of chunks.slice(next)) unapplied.push({ from: chunk.from, to: chunk.to });
+        unapplied.sort((a, b) => a.from - b.from);
+        throw new OmnistockError(
+          failure.code,
+          `${failure.message} (${applied} of ${items.length} corrections were applied)`,
+          {
+            cause: failure,
+            retryable: failure.retryable,
+            platform: "lightspeed",
+            ...(failure.status === undefined ? {} : { status: failure.status }),
+            ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
+            ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+            details: { ...failure.details, applied, total: items.length, unapplied },
+          },
+        );
       }
       return { applied, requests };
     },
