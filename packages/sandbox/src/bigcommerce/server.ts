@@ -491,12 +491,16 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
     .on("GET", `${base}/v3/inventory/items`, ({ url }) => {
       applyDue(clock());
       const skus = listIn(url, "sku");
+      const variantIds = listIn(url, "variant_id")?.map(Number);
+      const productIds = listIn(url, "product_id")?.map(Number);
       const locationIds = (listIn(url, "location_id") ?? [...locations.keys()].map(String)).map(
         Number,
       );
       const list = [...variants.values()].filter(
         (v) =>
           (skus === undefined || skus.includes(v.sku)) &&
+          (variantIds === undefined || variantIds.includes(v.id)) &&
+          (productIds === undefined || productIds.includes(v.product_id)) &&
           products.get(v.product_id)?.tracking !== "none",
       );
       return page(

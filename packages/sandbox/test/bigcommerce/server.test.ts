@@ -51,6 +51,10 @@ describe("BigCommerce fake", () => {
   it("finds variants by SKU and inventory per location, leaving out untracked items", async () => {
     const variants = await call("/v3/catalog/variants?sku=TEE-M");
     expect(variants.body.data).toMatchObject([{ sku: "TEE-M", product_id: tee.id }]);
+    const byVariant = await call(`/v3/inventory/items?variant_id:in=${tee.variants[1]?.id}`);
+    expect(byVariant.body.data.map((i: Loose) => i.identity.sku)).toEqual(["TEE-M"]);
+    const byProduct = await call(`/v3/inventory/items?product_id:in=${tee.id}`);
+    expect(byProduct.body.data.map((i: Loose) => i.identity.sku)).toEqual(["TEE-S", "TEE-M"]);
     const items = await call("/v3/inventory/items?sku:in=TEE-S,GIFT");
     expect(items.body.data).toHaveLength(1);
     expect(items.body.data[0].locations.find((l: Loose) => l.location_id === 1)).toMatchObject({
