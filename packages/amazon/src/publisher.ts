@@ -342,7 +342,9 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
         const sellerSku = mapping.toPlatformId((pending[index] as PendingPublish).update.listingId);
         const groups = receipt.kind === "patch" ? patched : fed;
         const key = receipt.kind === "patch" ? sellerSku : receipt.feedId;
-        groups.set(key, [...(groups.get(key) ?? []), index]);
+        const group = groups.get(key);
+        if (group === undefined) groups.set(key, [index]);
+        else group.push(index);
       });
 
       await Promise.all([
@@ -396,7 +398,9 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
             issues = new Map();
             for (const issue of parsed.issues ?? []) {
               if (issue.severity !== "ERROR") continue;
-              issues.set(issue.messageId, [...(issues.get(issue.messageId) ?? []), issue]);
+              const listed = issues.get(issue.messageId);
+              if (listed === undefined) issues.set(issue.messageId, [issue]);
+              else listed.push(issue);
             }
           }
           for (const index of indexes) {
