@@ -4,6 +4,7 @@ import {
   createLightspeedLimiter,
   type HttpClient,
   type HttpClientOptions,
+  LIGHTSPEED_WINDOW_MS,
   type RequestOptions,
 } from "@omnistock/transport";
 import type { z } from "zod";
@@ -46,7 +47,11 @@ export interface LightspeedClientOptions {
    * @default 1
    */
   readonly registers?: number;
-  /** Passed to the HTTP client (`fetch`, `timeoutMs`, `retry`, `onEvent`, `clock`, …). */
+  /**
+   * Passed to the HTTP client (`fetch`, `timeoutMs`, `retry`, `onEvent`, `clock`, …).
+   * @default the transport's, except `retry.maxRetryAfterMs`: 301000 (a whole window and
+   *   the rounding of its HTTP date)
+   */
   readonly http?: Omit<HttpClientOptions, "platform" | "baseUrl" | "auth" | "limiter" | "secrets">;
 }
 
@@ -127,6 +132,9 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
 
   const http: HttpClient = createHttpClient({
     ...options.http,
+    // A 429 names the end of the five-minute window as an HTTP date, in whole seconds: a
+    // wait of up to five minutes and one second is Lightspeed's normal, not a reason to stop.
+    retry: { maxRetryAfterMs: LIGHTSPEED_WINDOW_MS + 1_000, ...options.http?.retry },
     platform: "lightspeed",
     baseUrl: options.baseUrl,
     limiter: createLightspeedLimiter({
