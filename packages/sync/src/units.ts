@@ -116,6 +116,23 @@ export function skusOfEvent(event: StockEvent): string[] {
   return "lines" in event ? event.lines.map((line) => line.sku) : [event.sku];
 }
 
+/**
+ * The locations that may fulfil a channel's order, best first. A channel whose feed has
+ * no locations of its own (single, sum, dedicated) routes every order the same way,
+ * whatever location the channel itself names.
+ */
+function candidatesOf(catalog: Catalog, order: ChannelOrder): string[] {
+  const ci = catalog.channelIndex.get(order.channelId);
+  const channel = ci === undefined ? undefined : catalog.channels[ci];
+  const hasLocations =
+    channel?.slots.some((s) => catalog.channelSlots[s]?.channelLocationId !== undefined) ?? false;
+  return routingCandidates(
+    catalog,
+    order.channelId,
+    hasLocations ? order.channelLocationId : undefined,
+  );
+}
+
 /** Every listing state key of a listing (one per channel slot). */
 function listingKeysOf(catalog: Catalog, li: number): string[] {
   const listing = catalog.listings[li] as CompiledListing;
@@ -143,7 +160,7 @@ export function buildUnit(context: UnitContext, input: UnitInput): BuiltUnit {
     if (order.fulfilledByChannel === true) continue;
     try {
       const demand = expandListingLines(catalog, order.channelId, order.lines);
-      routingCandidates(catalog, order.channelId, order.channelLocationId);
+      candidatesOf(catalog, order);
       for (const line of demand) skus.add(line.sku);
       orders.push({ order, demand });
     } catch (error) {
@@ -227,20 +244,13 @@ function computeUnit(
     };
     if (order.status === "placed") {
       if (record !== undefined) continue;
-      const routing = routeOrder({
-        lines: demand,
-        candidates: routingCandidates(catalog, order.channelId, order.channelLocationId),
-        available,
-      });
+      const candidates = candidatesOf(catalog, order);
+      const routing = routeOrder({ lines: demand, candidates, available });
       const assignments: Assignment[] = [...routing.assignments];
       if (routing.unfilled.length > 0) {
         // The channel sold these units already: commit them where they would have come
         // from, so every other channel drops to what is really left.
-        const first = routingCandidates(
-          catalog,
-          order.channelId,
-          order.channelLocationId,
-        )[0] as string;
+        const first = candidates[0] as string;
         for (const line of routing.unfilled) assignments.push({ ...line, locationId: first });
         oversells.push({
           channelId: order.channelId,
