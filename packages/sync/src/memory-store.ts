@@ -350,9 +350,18 @@ export function createMemoryStore(): SyncStore {
 /** A JSON copy of `value`, deep-frozen: what a store that keeps JSON text gives back. */
 function frozenCopy<T>(value: T): T {
   if (value === undefined) return value;
-  return JSON.parse(JSON.stringify(value), (_key, inner: unknown) =>
-    typeof inner === "object" && inner !== null ? Object.freeze(inner) : inner,
-  ) as T;
+  return deepFreeze(JSON.parse(JSON.stringify(value))) as T;
+}
+
+/** Freezes a parsed JSON value and everything in it (a JSON value has no cycles). */
+function deepFreeze(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    for (const item of value) deepFreeze(item);
+  } else {
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return Object.freeze(value);
 }
 
 function queueKey(queue: string, key: string): string {
