@@ -59,6 +59,7 @@ export interface BigCommerceClientOptions {
 
 /** One absolute level to set: by variant (tracked by variant) or by product (tracked by product). */
 export type AbsoluteAdjustmentItem = {
+  /** The BigCommerce location id (1 is the default location). */
   readonly locationId: number;
   /** On hand at the location after the adjustment: 0 up to 2,147,483,647. */
   readonly quantity: number;
@@ -80,6 +81,7 @@ export interface AdjustAbsoluteOptions extends RoleCallOptions {
 
 /** The BigCommerce endpoints Omnistock needs, typed and validated. */
 export interface BigCommerceClient {
+  /** The store this client talks to. */
   readonly storeHash: string;
   /** Every inventory location (`GET /v3/inventory/locations`, every page). */
   locations(options?: RoleCallOptions): Promise<BigCommerceLocationRecord[]>;

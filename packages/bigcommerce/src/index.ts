@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from "./client.js";
+export type { BigCommerceLocationOptions } from "./locations.js";
 export * from "./orders.js";
 export * from "./publisher.js";
 export * from "./schemas.js";

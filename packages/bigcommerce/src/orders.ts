@@ -36,6 +36,7 @@ export const ORDER_STATUSES: Readonly<
 
 /** How BigCommerce orders become channel orders. */
 export interface BigCommerceOrderMapping {
+  /** The catalog channel the orders belong to. */
   readonly channelId: string;
   /**
    * Whether refunded units go back on the shelf: BigCommerce's store setting
@@ -108,6 +109,7 @@ export function channelOrderOf(
 
 /** Options of {@link createBigCommerceOrderSource}. */
 export interface BigCommerceOrderSourceOptions extends BigCommerceOrderMapping {
+  /** The store's client (see `createBigCommerceClient`). */
   readonly client: BigCommerceClient;
   /**
    * Where polling starts when there is no cursor yet (epoch ms).

@@ -19,12 +19,16 @@ import {
   MAX_ADJUSTMENT_ITEMS,
   MAX_QUANTITY,
 } from "./client.js";
+import { type BigCommerceLocationOptions, createLocationMap, levelsFrom } from "./locations.js";
 import { type BigCommerceInventoryTracking, problemSchema } from "./schemas.js";
 
 /** A BigCommerce variant as Omnistock maps it: the SKU is the listing id. */
 export interface BigCommerceListing {
+  /** The SKU: Omnistock's listing id on BigCommerce. */
   readonly sku: string;
+  /** The variant's id (a simple product's base variant included). */
   readonly variantId: number;
+  /** The id of the variant's product. */
   readonly productId: number;
   /** `none`: BigCommerce keeps no count for it, so nothing can be published. */
   readonly tracking: BigCommerceInventoryTracking;
@@ -46,21 +50,11 @@ export interface BigCommerceDiscovery {
 }
 
 /** Options of {@link createBigCommercePublisher}. */
-export interface BigCommercePublisherOptions {
+export interface BigCommercePublisherOptions extends BigCommerceLocationOptions {
+  /** The store's client (see `createBigCommerceClient`). */
   readonly client: BigCommerceClient;
   /** The catalog channel this publisher writes to. */
   readonly channelId: string;
-  /**
-   * The BigCommerce location id of each channel location id, for listings that name one.
-   * @default {} (every listing goes to `defaultLocationId`)
-   * @example { "main-street": 1, warehouse: 2 }
-   */
-  readonly locations?: Readonly<Record<string, number>>;
-  /**
-   * The BigCommerce location of listings that name no channel location.
-   * @default 1 (BigCommerce's default location)
-   */
-  readonly defaultLocationId?: number;
   /**
    * The reason BigCommerce records with each adjustment.
    * @default "Omnistock sync"
@@ -83,6 +77,7 @@ export interface BigCommercePublisherOptions {
 
 /** The BigCommerce {@link ChannelPublisher}, with discovery of the catalog. */
 export interface BigCommercePublisher extends ChannelPublisher {
+  /** Always `"bigcommerce"`. */
   readonly platform: "bigcommerce";
   /**
    * Looks the SKUs up (the whole catalog when omitted) through `/v3/catalog/variants` and
@@ -170,8 +165,7 @@ export function createBigCommercePublisher(
 ): BigCommercePublisher {
   parseWith(optionsSchema, options, "BigCommerce publisher options", { platform: "bigcommerce" });
   const { client, channelId } = options;
-  const locations = options.locations ?? {};
-  const defaultLocationId = options.defaultLocationId ?? 1;
+  const locations = createLocationMap(options);
   const reason = options.reason ?? "Omnistock sync";
   const settleMs = options.settleMs ?? 60_000;
   const clock = options.clock ?? Date.now;
@@ -180,13 +174,6 @@ export function createBigCommercePublisher(
   for (const listing of options.listings ?? []) remember(listing);
   /** When each transaction was accepted, to tell a slow apply from a level changed since. */
   const accepted = new Map<string, number>();
-  const channelLocations = new Map<number, string[]>();
-  for (const [channelLocationId, locationId] of Object.entries(locations)) {
-    channelLocations.set(locationId, [
-      ...(channelLocations.get(locationId) ?? []),
-      channelLocationId,
-    ]);
-  }
 
   function remember(listing: BigCommerceListing): void {
     const same = (known.get(listing.sku) ?? []).filter((l) => l.variantId !== listing.variantId);
@@ -232,11 +219,7 @@ export function createBigCommercePublisher(
     return false;
   }
 
-  function locationOf(ref: ChannelListingRef): number | undefined {
-    return ref.channelLocationId === undefined
-      ? defaultLocationId
-      : locations[ref.channelLocationId];
-  }
+  const locationOf = (ref: ChannelListingRef) => locations.toBigCommerce(ref.channelLocationId);
 
   function resolve(ref: ChannelListingRef): Resolved {
     const locationId = locationOf(ref);
@@ -503,27 +486,11 @@ export function createBigCommercePublisher(
           return quantity === undefined ? [] : [{ ...ref, quantity }];
         });
       }
-      const locationIds = [...new Set([defaultLocationId, ...channelLocations.keys()])];
       const items = await client.inventoryItems({
-        locationIds,
+        locationIds: locations.ids,
         ...(call.signal === undefined ? {} : { signal: call.signal }),
       });
-      return items.flatMap((item) => {
-        const sku = item.identity.sku;
-        if (!sku) return [];
-        return item.locations.flatMap((at): ChannelLevel[] => {
-          const quantity = at.total_inventory_onhand;
-          const named = channelLocations.get(at.location_id);
-          if (named !== undefined) {
-            return named.map((channelLocationId) => ({
-              listingId: sku,
-              channelLocationId,
-              quantity,
-            }));
-          }
-          return at.location_id === defaultLocationId ? [{ listingId: sku, quantity }] : [];
-        });
-      });
+      return levelsFrom(items, locations);
     },
   };
 }
