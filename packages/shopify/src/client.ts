@@ -24,7 +24,9 @@ import {
   SET_QUANTITIES,
   type ShopifyOperation,
   VARIANT,
+  VARIANT_PAGE,
   VARIANTS,
+  variantsCost,
 } from "./documents.js";
 import {
   activateAnswerSchema,
@@ -259,12 +261,17 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
     schema: S,
     call: RoleCallOptions = {},
   ): Promise<z.output<S>> {
-    const costKey = operation.source;
+    const size = operation.sizedBy === undefined ? undefined : variables[operation.sizedBy];
+    const costKey = `${operation.source}\u0000${String(size ?? "")}`;
+    const estimate =
+      operation === VARIANTS && typeof size === "number"
+        ? variantsCost(size)
+        : operation.estimatedCost;
     const response = await client.request({
       method: "POST",
       path,
       json: { query: operation.source, variables, operationName: operation.name },
-      cost: costs.get(costKey) ?? operation.estimatedCost,
+      cost: costs.get(costKey) ?? estimate,
       // Reads change nothing, and every mutation carries an idempotency key.
       replay: "idempotent",
       ...(call.signal === undefined ? {} : { signal: call.signal }),
@@ -354,12 +361,18 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
       const wanted = skus === undefined ? undefined : new Set(skus);
       const found: ShopifyVariantRecord[] = [];
       for (const query of searches) {
+        // A SKU search asks for a few variants per SKU (duplicates are rare, and paged);
+        // a catalog scan for full pages.
+        const first =
+          query === undefined
+            ? VARIANT_PAGE
+            : Math.min(VARIANT_PAGE, 4 * Math.min(SKUS_PER_SEARCH, skus?.length ?? 0));
         const nodes = await pages(
           async (after) =>
             (
               await execute(
                 VARIANTS,
-                { ...(query === undefined ? {} : { query }), after },
+                { ...(query === undefined ? {} : { query }), first, after },
                 variantsAnswerSchema,
                 call,
               )

@@ -17,16 +17,27 @@ export interface ShopifyOperation {
    * reserves until an answer reports the real `requestedQueryCost`.
    */
   readonly estimatedCost: number;
+  /**
+   * The variable that sizes the answer (`first`), where one does: the cost differs with
+   * it, so the cost Shopify reported is remembered per size.
+   */
+  readonly sizedBy?: string;
 }
 
-function operation(source: string, estimatedCost: number): ShopifyOperation {
+function operation(source: string, estimatedCost: number, sizedBy?: string): ShopifyOperation {
   const document = parse(source);
   const definition = document.definitions[0];
   const name =
     definition?.kind === "OperationDefinition" && definition.name !== undefined
       ? definition.name.value
       : "anonymous";
-  return { name, document, source: print(document), estimatedCost };
+  return {
+    name,
+    document,
+    source: print(document),
+    estimatedCost,
+    ...(sizedBy === undefined ? {} : { sizedBy }),
+  };
 }
 
 /** Variants per page of a SKU search or a catalog scan. */
@@ -66,16 +77,25 @@ export const ACTIVATE = operation(
   13,
 );
 
-/** Variants by a `sku:` search (or every variant when the query is empty), a page at a time. */
+/**
+ * Variants by a `sku:` search (or every variant when the query is empty), `$first` at a
+ * time: 2 + 2 × `$first` points.
+ */
 export const VARIANTS = operation(
-  `query OmnistockVariants($query: String, $after: String) {
-    productVariants(first: ${VARIANT_PAGE}, after: $after, query: $query) {
+  `query OmnistockVariants($query: String, $first: Int!, $after: String) {
+    productVariants(first: $first, after: $after, query: $query) {
       nodes { id sku inventoryItem { id tracked } }
       pageInfo { hasNextPage endCursor }
     }
   }`,
   2 + VARIANT_PAGE * 2,
+  "first",
 );
+
+/** The cost of a {@link VARIANTS} page of `first` variants. */
+export function variantsCost(first: number): number {
+  return 2 + first * 2;
+}
 
 /** One variant by id, with its inventory item: resolves an order line to a listing. */
 export const VARIANT = operation(

@@ -234,6 +234,24 @@ export function createShopifyMapping(options: ShopifyMappingOptions): ShopifyMap
     );
   }
 
+  /**
+   * The listing of an inventory item: known, or looked up by its SKU (`sku` when the
+   * caller read it already) and kept only when that SKU resolves back to this one item.
+   */
+  async function listingOf(
+    inventoryItemId: string,
+    sku: string | null | undefined,
+    call: RoleCallOptions | undefined,
+  ): Promise<string | undefined> {
+    const gid = shopifyGid("InventoryItem", inventoryItemId);
+    const known = explicit.findSku(gid) ?? skuOfItem.get(gid);
+    if (known !== undefined || !discover) return known;
+    const own = sku === undefined ? await client.inventoryItemSku(gid, call) : sku;
+    if (own === undefined || own === null || own === "") return undefined;
+    const resolution = (await mapping.resolveSkus([own], call)).get(own);
+    return resolution?.ok === true && resolution.inventoryItemId === gid ? own : undefined;
+  }
+
   const mapping: ShopifyMapping = {
     client,
     async resolveSkus(skus, call) {
@@ -292,25 +310,15 @@ export function createShopifyMapping(options: ShopifyMappingOptions): ShopifyMap
       const gid = shopifyGid("Location", locationId);
       return locationMap === undefined ? gid : channelOf.get(gid);
     },
-    async listingOfItem(inventoryItemId, call) {
-      const gid = shopifyGid("InventoryItem", inventoryItemId);
-      const known = explicit.findSku(gid) ?? skuOfItem.get(gid);
-      if (known !== undefined || !discover) return known;
-      const sku = await client.inventoryItemSku(gid, call);
-      if (sku === undefined || sku === null || sku === "") return undefined;
-      const resolution = (await mapping.resolveSkus([sku], call)).get(sku);
-      return resolution?.ok === true && resolution.inventoryItemId === gid ? sku : undefined;
-    },
+    listingOfItem: (inventoryItemId, call) => listingOf(inventoryItemId, undefined, call),
     async listingOfVariant(variantId, lineSku, call) {
       const gid = shopifyGid("ProductVariant", variantId);
-      let item = itemOfVariant.get(gid);
-      if (item === undefined) {
-        const variant = await client.variant(gid, call);
-        if (variant === undefined) return lineSku ?? undefined;
-        remember([variant]);
-        item = variant.inventoryItem.id;
-      }
-      return mapping.listingOfItem(item, call);
+      const item = itemOfVariant.get(gid);
+      if (item !== undefined) return listingOf(item, undefined, call);
+      const variant = await client.variant(gid, call);
+      if (variant === undefined) return lineSku ?? undefined;
+      remember([variant]);
+      return listingOf(variant.inventoryItem.id, variant.sku, call);
     },
     async entries(call) {
       const entries = [...explicit.entries()];
