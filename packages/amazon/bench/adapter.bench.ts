@@ -8,10 +8,10 @@
  *
  * It runs the built packages (`dist/`, as integrators get them).
  *
- * - Urgent path: real time, over loopback, for BENCH_PATCH_SECONDS (default 15).
+ * - Urgent path: real time, over loopback, for BENCH_PATCH_SECONDS (default 10).
  * - Bulk path: the feed line refills one feed a minute, so a steady state takes minutes to
  *   show. It runs in virtual time (the sandbox server in process, on the same virtual
- *   clock as the client and its limiter) for BENCH_FEED_MINUTES (default 10) simulated
+ *   clock as the client and its limiter) for BENCH_FEED_MINUTES (default 8) simulated
  *   minutes, which takes a few real seconds. The sandbox's feed delays are
  *   BENCH_FEED_QUEUED_MS (default 1000) and BENCH_FEED_PROCESSING_MS (default 2000); the
  *   ceiling does not depend on them, since feeds are confirmed while the next ones wait.
@@ -21,8 +21,8 @@ import type { PendingPublish } from "@omnistock/core";
 import { createAmazonServer, startSandbox } from "@omnistock/sandbox";
 import { createVirtualTime, type TransportEvent } from "@omnistock/transport";
 
-const PATCH_SECONDS = Number(process.env.BENCH_PATCH_SECONDS ?? 15);
-const FEED_MINUTES = Number(process.env.BENCH_FEED_MINUTES ?? 10);
+const PATCH_SECONDS = Number(process.env.BENCH_PATCH_SECONDS ?? 10);
+const FEED_MINUTES = Number(process.env.BENCH_FEED_MINUTES ?? 8);
 const FEED_QUEUED_MS = Number(process.env.BENCH_FEED_QUEUED_MS ?? 1_000);
 const FEED_PROCESSING_MS = Number(process.env.BENCH_FEED_PROCESSING_MS ?? 2_000);
 const PATCH_CEILING = 5;

@@ -105,7 +105,7 @@ describe("Amazon client: faults", () => {
   const publisher = () =>
     createAmazonPublisher({
       client: sandboxClient(sandbox, {
-        timeoutMs: 300,
+        timeoutMs: 100,
         retry: { retries: 8, minDelayMs: 1, maxDelayMs: 20 },
       }),
       channelId: "amazon-us",
@@ -141,7 +141,7 @@ describe("Amazon client: faults", () => {
     }
     expect(control.quantity("MUG-RED-01")).toBe(8);
     expect(control.quantity("TEA-EARL-01")).toBe(8);
-  });
+  }, 30_000);
 
   it("throws a retryable SERVER error when the platform keeps failing", async () => {
     sandbox.amazon!.setFaults({ api: { serverErrorRate: 1 } });
@@ -154,5 +154,5 @@ describe("Amazon client: faults", () => {
     } finally {
       sandbox.amazon!.setFaults(undefined);
     }
-  });
+  }, 30_000);
 });
