@@ -96,11 +96,14 @@ export interface BigCommerceClient {
   products(ids: readonly number[], options?: RoleCallOptions): Promise<BigCommerceProductRecord[]>;
   /**
    * Inventory items with their levels (`GET /v3/inventory/items`, every page), filtered by
-   * SKU and location where given. Items whose inventory is not tracked are not listed.
+   * SKU, variant, product and location where given. Items whose inventory is not tracked
+   * are not listed.
    */
   inventoryItems(
     options?: RoleCallOptions & {
       readonly skus?: readonly string[];
+      readonly variantIds?: readonly number[];
+      readonly productIds?: readonly number[];
       readonly locationIds?: readonly number[];
     },
   ): Promise<BigCommerceInventoryItem[]>;
@@ -292,15 +295,18 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
           call.signal,
         ),
       ),
-    inventoryItems: ({ skus, locationIds, signal } = {}) => {
-      const locations =
-        locationIds === undefined ? {} : { "location_id:in": locationIds.join(",") };
+    inventoryItems: ({ skus, variantIds, productIds, locationIds, signal } = {}) => {
+      const filters = {
+        ...(locationIds === undefined ? {} : { "location_id:in": unique(locationIds).join(",") }),
+        ...(variantIds === undefined ? {} : { "variant_id:in": unique(variantIds).join(",") }),
+        ...(productIds === undefined ? {} : { "product_id:in": unique(productIds).join(",") }),
+      };
       const read = (query: NonNullable<RequestOptions["query"]>) =>
         v3All(
           inventoryItemSchema,
           "/v3/inventory/items",
           "BigCommerce inventory items",
-          { ...locations, ...query },
+          { ...filters, ...query },
           INVENTORY_PAGE,
           signal,
         );

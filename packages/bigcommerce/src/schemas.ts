@@ -120,3 +120,15 @@ export const webhookBodySchema = z.object({
 
 /** The `data` of a `store/order/*` webhook. */
 export const orderWebhookDataSchema = z.object({ type: z.literal("order"), id });
+
+/** The `data` of a `store/sku/inventory/*` webhook: a variant's stock changed somewhere. */
+export const skuInventoryWebhookDataSchema = z.object({
+  type: z.literal("sku"),
+  inventory: z.object({ product_id: id, variant_id: id }),
+});
+
+/** The `data` of a `store/product/inventory/*` webhook: a product's stock changed somewhere. */
+export const productInventoryWebhookDataSchema = z.object({
+  type: z.literal("product"),
+  inventory: z.object({ product_id: id }),
+});

@@ -1,4 +1,5 @@
 import {
+  type ChannelLevel,
   type ChannelOrder,
   createWebhookReceiver,
   parseWith,
@@ -9,8 +10,14 @@ import {
 import { type StandardWebhookSecret, verifyStandardWebhook } from "@omnistock/transport";
 import { z } from "zod";
 import type { BigCommerceClient } from "./client.js";
+import { type BigCommerceLocationOptions, createLocationMap, levelsFrom } from "./locations.js";
 import { type BigCommerceOrderMapping, channelOrderOf } from "./orders.js";
-import { orderWebhookDataSchema, webhookBodySchema } from "./schemas.js";
+import {
+  orderWebhookDataSchema,
+  productInventoryWebhookDataSchema,
+  skuInventoryWebhookDataSchema,
+  webhookBodySchema,
+} from "./schemas.js";
 
 /** Order scopes whose order is fetched: they may change what the order means for stock. */
 export const ORDER_WEBHOOK_SCOPES: ReadonlySet<string> = new Set([
@@ -21,8 +28,21 @@ export const ORDER_WEBHOOK_SCOPES: ReadonlySet<string> = new Set([
   "store/order/refund/created",
 ]);
 
+/**
+ * Inventory scopes whose item's levels are read back: BigCommerce says a count changed, not
+ * to what at which location (its `value` is ambiguous for absolute changes).
+ */
+export const INVENTORY_WEBHOOK_SCOPES: ReadonlySet<string> = new Set([
+  "store/sku/inventory/updated",
+  "store/sku/inventory/order/updated",
+  "store/product/inventory/updated",
+  "store/product/inventory/order/updated",
+]);
+
 /** Options of {@link createBigCommerceWebhookReceiver}. */
-export interface BigCommerceWebhookReceiverOptions extends BigCommerceOrderMapping {
+export interface BigCommerceWebhookReceiverOptions
+  extends BigCommerceOrderMapping,
+    BigCommerceLocationOptions {
   /** Fetches the order and its lines: BigCommerce webhooks carry only the order id. */
   readonly client: BigCommerceClient;
   /**
@@ -56,9 +76,13 @@ const optionsSchema = z.strictObject({
   clock: z.custom<() => number>((value) => typeof value === "function").optional(),
   restockRefunds: z.boolean().optional(),
   channelLocationId: z.string().min(1).optional(),
+  locations: z.record(z.string(), z.number().int().positive()).optional(),
+  defaultLocationId: z.number().int().positive().optional(),
 });
 
 const orderBodySchema = z.object({ data: orderWebhookDataSchema });
+const skuBodySchema = z.object({ data: skuInventoryWebhookDataSchema });
+const productBodySchema = z.object({ data: productInventoryWebhookDataSchema });
 
 /**
  * Receives BigCommerce webhooks: the Standard Webhooks signature (`webhook-id`,
@@ -66,8 +90,10 @@ const orderBodySchema = z.object({ data: orderWebhookDataSchema });
  * secrets) is checked before anything is parsed; then the light body is validated and,
  * for `store/order/created`, `updated`, `statusUpdated`, `archived` and `refund/created`,
  * the order and its lines are fetched through the client and reported as the channel
- * order they are now (the same as polling reports, with the same event id). Other scopes
- * are accepted and carry nothing. The delivery id is `webhook-id`, the same on every retry.
+ * order they are now (the same as polling reports, with the same event id); for
+ * `store/sku/inventory/*` and `store/product/inventory/*`, the item's levels at the
+ * channel's locations are read back and reported as `levels` (to recognise Omnistock's own
+ * echo and spot edits made on BigCommerce). Other scopes are accepted and carry nothing. The delivery id is `webhook-id`, the same on every retry.
  *
  * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid option.
  * @example
@@ -89,6 +115,7 @@ export function createBigCommerceWebhookReceiver(
   });
   const { client } = options;
   const clock = options.clock ?? Date.now;
+  const locations = createLocationMap(options);
   const secrets: StandardWebhookSecret[] = (
     typeof options.clientSecret === "string" ? [options.clientSecret] : options.clientSecret
   ).map((secret) => (secret.startsWith("whsec_") ? secret : new TextEncoder().encode(secret)));
@@ -125,13 +152,34 @@ export function createBigCommerceWebhookReceiver(
         if (mapped !== undefined) orders.push(mapped);
       }
     }
+    const levels: (ChannelLevel & { readonly channelId: string })[] = [];
+    if (INVENTORY_WEBHOOK_SCOPES.has(body.scope)) {
+      const what = `BigCommerce webhook ${body.scope}`;
+      const items = body.scope.startsWith("store/sku/")
+        ? await client.inventoryItems({
+            variantIds: [
+              parseWith(skuBodySchema, json, what, { platform: "bigcommerce" }).data.inventory
+                .variant_id,
+            ],
+            locationIds: locations.ids,
+          })
+        : await client.inventoryItems({
+            productIds: [
+              parseWith(productBodySchema, json, what, { platform: "bigcommerce" }).data.inventory
+                .product_id,
+            ],
+            locationIds: locations.ids,
+          });
+      for (const level of levelsFrom(items, locations))
+        levels.push({ ...level, channelId: options.channelId });
+    }
     return {
       platform: "bigcommerce",
       topic: body.scope,
       deliveryId: id,
       events: [],
       orders,
-      levels: [],
+      levels,
     };
   });
 }

@@ -251,6 +251,56 @@ describe("BigCommerce webhooks", () => {
     expect(rotated.deliveryId).toBe("msg_stale");
   });
 
+  it("reads back the levels an inventory webhook announces, at the channel's locations", async () => {
+    const { control, credentials } = sandbox.bigcommerce!;
+    control.subscribe("store/sku/inventory/updated", hookUrl);
+    const bigcommerce = client();
+    const [teeM] = await bigcommerce.variants({ skus: ["TEE-M"] });
+    if (teeM === undefined) throw new Error("no TEE-M");
+    await bigcommerce.adjustAbsolute([{ locationId: 1, variantId: teeM.id, quantity: 12 }]);
+    const hook = (await deliveries()).find(
+      (h) => (JSON.parse(h.body) as { scope: string }).scope === "store/sku/inventory/updated",
+    );
+    if (hook === undefined) throw new Error("no inventory webhook");
+    const mapped = createBigCommerceWebhookReceiver({
+      client: bigcommerce,
+      channelId: "bigcommerce",
+      clientSecret: credentials.clientSecret,
+      clock,
+      locations: { online: 1 },
+    });
+    expect((await mapped.receive(hook)).levels).toEqual([
+      { channelId: "bigcommerce", listingId: "TEE-M", channelLocationId: "online", quantity: 12 },
+    ]);
+
+    const body = JSON.stringify({
+      scope: "store/product/inventory/updated",
+      store_id: "1",
+      data: {
+        type: "product",
+        id: teeM.product_id,
+        inventory: { product_id: teeM.product_id, method: "absolute", value: 1 },
+      },
+      created_at: Math.floor(now / 1000),
+      producer: "stores/sandbox",
+    });
+    const product = await receiver().receive({
+      body,
+      headers: new Headers(
+        standardWebhookHeaders({
+          id: "msg_product",
+          timestamp: Math.floor(now / 1000),
+          body,
+          secret: credentials.webhookSecret,
+        }),
+      ),
+    });
+    expect(product.levels.map((l) => [l.listingId, l.quantity])).toEqual([
+      ["TEE-S", control.inventory("TEE-S", 1)],
+      ["TEE-M", 12],
+    ]);
+  });
+
   it("turns a malformed body into a typed error naming the field", async () => {
     const { credentials } = sandbox.bigcommerce!;
     const signed = (body: string) => ({
