@@ -46,13 +46,19 @@ export async function startExample(options: { readonly port?: number } = {}): Pr
     amazon: `${url}/webhooks/${TENANT}/amazon`,
   };
 
-  // The first start reads Lightspeed's snapshot and publishes every listing.
-  await engine.start();
   for (const type of ["inventory.update", "sale.update", "product.update"] as const)
     sandbox.lightspeed!.control.subscribe(type, routes.lightspeed);
-  for (const topic of ["orders/create", "orders/cancelled", "refunds/create"] as const)
+  // Orders, and the levels Shopify announces: Omnistock's own writes come back among them.
+  for (const topic of [
+    "orders/create",
+    "orders/cancelled",
+    "refunds/create",
+    "inventory_levels/update",
+  ] as const)
     sandbox.shopify[0]!.control.subscribe(topic, routes.shopify);
   sandbox.amazon!.control.subscribe(routes.amazon);
+  // The first start reads Lightspeed's snapshot and publishes every listing.
+  await engine.start();
 
   const drain = () =>
     Promise.all([
@@ -130,7 +136,7 @@ async function main(): Promise<void> {
   await report(example, "After 1 × TEA-EARL ordered on Shopify:", ["TEA-EARL"]);
   const m = example.engine.metrics();
   console.log(
-    `\n${m.applied} events applied, ${m.duplicates} duplicates, ${m.published} updates published, ${m.salesRecorded} sales recorded, ${m.parked} parked`,
+    `\n${m.applied} events applied, ${m.duplicates} duplicates, ${m.published} updates published, ${m.echoes} echoes recognised, ${m.salesRecorded} sales recorded, ${m.parked} parked`,
   );
 
   if (process.argv.includes("--serve")) {

@@ -11,7 +11,6 @@ import {
 } from "@omnistock/amazon";
 import {
   type CatalogConfig,
-  type ChannelOrder,
   createWebhookReceiver,
   type OrderSource,
   type WebhookReceiver,
@@ -155,7 +154,9 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
       }),
     ],
     orderSources: [
-      anyOutletSource(createShopifyOrderSource({ client: shopify, channelId: "shopify", mapping })),
+      channelWideSource(
+        createShopifyOrderSource({ client: shopify, channelId: "shopify", mapping }),
+      ),
       createAmazonOrderSource({
         client: amazon,
         channelId: "amazon",
@@ -170,7 +171,7 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
         secrets: [ls.credentials.clientSecret],
         locationOf,
       }),
-      shopify: anyOutletReceiver(
+      shopify: channelWideReceiver(
         createShopifyWebhookReceiver({
           channelId: "shopify",
           secrets: [shop.credentials.webhookSecret],
@@ -189,26 +190,34 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
 }
 
 /*
- * Shopify names the location that took each order, but this channel sells the sum of the
- * outlets and has no locations of its own in the catalog, and the engine refuses an order
- * for a channel location the catalog does not have. Dropping the location lets the order
- * be routed to any outlet that feeds the channel.
+ * Shopify names its location on every order and level, but this channel is fed by the sum
+ * of the outlets and has no locations of its own in the catalog: the engine refuses an
+ * order for a channel location the catalog does not have, and does not take such a level
+ * for the listing's. Without the location, an order is routed to any outlet feeding the
+ * channel, and a level is compared with what the listing was last published at.
  */
-const anyOutlet = ({ channelLocationId: _, ...order }: ChannelOrder): ChannelOrder => order;
+function withoutLocation<T extends { readonly channelLocationId?: string }>(item: T): T {
+  const { channelLocationId: _, ...rest } = item;
+  return rest as T;
+}
 
-function anyOutletReceiver(receiver: WebhookReceiver): WebhookReceiver {
+function channelWideReceiver(receiver: WebhookReceiver): WebhookReceiver {
   return createWebhookReceiver(receiver.platform, async (request) => {
     const delivery = await receiver.receive(request);
-    return { ...delivery, orders: delivery.orders.map(anyOutlet) };
+    return {
+      ...delivery,
+      orders: delivery.orders.map(withoutLocation),
+      levels: delivery.levels.map(withoutLocation),
+    };
   });
 }
 
-function anyOutletSource(source: OrderSource): OrderSource {
+function channelWideSource(source: OrderSource): OrderSource {
   return {
     ...source,
     async ordersSince(cursor, options) {
       const read = await source.ordersSince(cursor, options);
-      return { ...read, orders: read.orders.map(anyOutlet) };
+      return { ...read, orders: read.orders.map(withoutLocation) };
     },
   };
 }

@@ -16,6 +16,17 @@ describe("the node:http webhook server", () => {
     expect(shown(example, "TEA-EARL")).toEqual({ shopify: 5, amazon: 5 }); // 6 + 0; 6
   });
 
+  it("recognises its own writes when Shopify announces them back", () => {
+    expect(example.events).toContainEqual({
+      type: "echo-suppressed",
+      tenantId: "harbour-goods",
+      channelId: "shopify",
+      ref: { channelId: "shopify", listingId: "MUG-RED" },
+      quantity: 18,
+    });
+    expect(example.events.some((e) => e.type === "channel-drift")).toBe(false);
+  });
+
   it("takes a sale at the counter to Shopify and Amazon", async () => {
     example.sandbox.lightspeed!.control.sell({
       outletId: example.outlets["main-street"],
