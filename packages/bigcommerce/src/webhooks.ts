@@ -139,13 +139,12 @@ export function createBigCommerceWebhookReceiver(
         platform: "bigcommerce",
       });
     }
-    const what = "BigCommerce webhook";
-    const body = parseWith(webhookBodySchema, json, what, { platform: "bigcommerce" });
+    const platform = { platform: "bigcommerce" } as const;
+    const body = parseWith(webhookBodySchema, json, "BigCommerce webhook", platform);
+    const what = `BigCommerce webhook ${body.scope}`;
     const orders: ChannelOrder[] = [];
     if (ORDER_WEBHOOK_SCOPES.has(body.scope)) {
-      const { data } = parseWith(orderBodySchema, json, `${what} ${body.scope}`, {
-        platform: "bigcommerce",
-      });
+      const { data } = parseWith(orderBodySchema, json, what, platform);
       const order = await client.order(data.id);
       if (order !== undefined) {
         const mapped = channelOrderOf(order, await client.orderProducts(data.id), options);
@@ -154,24 +153,17 @@ export function createBigCommerceWebhookReceiver(
     }
     const levels: (ChannelLevel & { readonly channelId: string })[] = [];
     if (INVENTORY_WEBHOOK_SCOPES.has(body.scope)) {
-      const what = `BigCommerce webhook ${body.scope}`;
-      const items = body.scope.startsWith("store/sku/")
-        ? await client.inventoryItems({
-            variantIds: [
-              parseWith(skuBodySchema, json, what, { platform: "bigcommerce" }).data.inventory
-                .variant_id,
-            ],
-            locationIds: locations.ids,
-          })
-        : await client.inventoryItems({
+      const item = body.scope.startsWith("store/sku/")
+        ? { variantIds: [parseWith(skuBodySchema, json, what, platform).data.inventory.variant_id] }
+        : {
             productIds: [
-              parseWith(productBodySchema, json, what, { platform: "bigcommerce" }).data.inventory
-                .product_id,
+              parseWith(productBodySchema, json, what, platform).data.inventory.product_id,
             ],
-            locationIds: locations.ids,
-          });
-      for (const level of levelsFrom(items, locations))
+          };
+      const items = await client.inventoryItems({ ...item, locationIds: locations.ids });
+      for (const level of levelsFrom(items, locations)) {
         levels.push({ ...level, channelId: options.channelId });
+      }
     }
     return {
       platform: "bigcommerce",
