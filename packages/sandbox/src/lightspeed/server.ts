@@ -371,6 +371,10 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
   const limit = () => 300 * Math.max(1, registers.size) + 50;
 
   function rateLimitedResponse(): Response {
+    // A window that ran out with no request since starts now: a refusal always names a
+    // reset still to come, never one already past.
+    const now = clock();
+    if (now >= window.start + WINDOW_MS) window = { start: now, used: 0 };
     // An HTTP date has whole seconds: rounded up, so that a client that waits until the
     // date is never refused again for the same window.
     const reset = new Date(Math.ceil((window.start + WINDOW_MS) / 1000) * 1000).toUTCString();

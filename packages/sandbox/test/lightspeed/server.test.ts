@@ -275,6 +275,22 @@ describe("Lightspeed fake: tokens and rate limit", () => {
     expect((await request()).status).toBe(200);
   });
 
+  it("names a reset still to come in an injected 429, even after the window ran out unseen", async () => {
+    let time = Date.UTC(2026, 10, 22, 9, 0, 0, 250);
+    const limited = createLightspeedServer({ clock: () => time });
+    await limited.fetch(
+      new Request("http://sandbox/api/2.0/outlets", {
+        headers: { authorization: "Bearer lsxs_pt_sandbox" },
+      }),
+    );
+    time += 400_000;
+    const refused = limited.rateLimitedResponse();
+    expect(refused.status).toBe(429);
+    expect(Date.parse(refused.headers.get("retry-after") ?? "")).toBe(
+      Math.ceil((time + 300_000) / 1000) * 1000,
+    );
+  });
+
   it("names a Retry-After date, in whole seconds, at which requests pass again", async () => {
     let time = Date.UTC(2026, 10, 22, 9, 0, 0, 400);
     const limited = createLightspeedServer({ clock: () => time });
