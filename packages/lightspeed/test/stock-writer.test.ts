@@ -29,7 +29,10 @@ afterAll(() => sandbox.close());
 const outletOf = (location: string) => locations.get(location) ?? location;
 
 /** A client whose requests are recorded; `answer` may replace the store's answer. */
-function setup(answer?: (request: Request, index: number) => Promise<Response> | undefined) {
+function setup(
+  answer?: (request: Request, index: number) => Promise<Response> | undefined,
+  timeoutMs = 15_000,
+) {
   let adjustments = 0;
   const inner: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -43,7 +46,7 @@ function setup(answer?: (request: Request, index: number) => Promise<Response> |
   const client = createLightspeedClient({
     baseUrl: sandbox.lightspeed!.url,
     auth: { personalToken: sandbox.lightspeed!.credentials.personalToken },
-    http: { fetch: recorded.fetch, timeoutMs: 500, retry: { retries: 2, minDelayMs: 1 } },
+    http: { fetch: recorded.fetch, timeoutMs, retry: { retries: 2, minDelayMs: 1 } },
   });
   const posts = () =>
     recorded.requests.filter(
@@ -213,7 +216,7 @@ describe("Lightspeed stock writer", () => {
     const { client, posts } = setup(async (request) => {
       await fetch(request);
       return new Promise<Response>(() => undefined);
-    });
+    }, 300);
     const writer = createLightspeedStockWriter({ client, outletOf });
     const before = control.inventory("MUG-RED", mall);
     await expect(
