@@ -15,6 +15,7 @@ import {
   type AmazonListingItem,
   type AmazonListingSubmission,
   type AmazonOrderItemRecord,
+  type AmazonOrdersPage,
   feedCreatedSchema,
   feedDocumentCreatedSchema,
   feedDocumentSchema,
@@ -168,7 +169,7 @@ export interface AmazonClient {
     options?: { readonly signal?: AbortSignal },
   ): Promise<unknown>;
   /** One page of `getOrders` (Orders API v0) by last update. */
-  getOrders(request: GetOrdersRequest): Promise<z.output<typeof ordersPageSchema>["payload"]>;
+  getOrders(request: GetOrdersRequest): Promise<AmazonOrdersPage>;
   /** Every line of an order (`getOrderItems`, following `NextToken`). */
   getOrderItems(
     orderId: string,

@@ -23,7 +23,9 @@ const entrySchema = z.strictObject({
 
 /** The validated listing ↔ seller SKU mapping, with each SKU's product type. */
 export interface AmazonListings {
+  /** Listing id (core's `sku` side) ↔ seller SKU (the platform id side). */
   readonly mapping: SkuMapping;
+  /** The product type given for a seller SKU, if any. */
   productTypeOf(sellerSku: string): string | undefined;
 }
 
@@ -33,6 +35,11 @@ export interface AmazonListings {
  *
  * @throws {@link OmnistockError} `VALIDATION` naming the entry at fault, or
  *   `MAPPING_DUPLICATE` / `MAPPING_AMBIGUOUS` naming the listing and SKU.
+ * @example
+ * ```ts
+ * const { mapping } = amazonListings([{ listingId: "MUG-RED", sellerSku: "MUG-RED-01" }]);
+ * mapping.toPlatformId("MUG-RED"); // "MUG-RED-01"
+ * ```
  */
 export function amazonListings(listings: readonly AmazonListingMapping[]): AmazonListings {
   parseWith(z.array(entrySchema), listings, "Amazon listings", { platform: "amazon" });

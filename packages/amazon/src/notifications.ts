@@ -24,7 +24,10 @@ export const AMAZON_SIGNATURE_HEADER = "x-omnistock-signature";
 
 /** Options of {@link createAmazonNotificationReceiver}. */
 export interface AmazonNotificationReceiverOptions {
-  /** The catalog channel the notifications are about, e.g. `amazon-us`. */
+  /**
+   * The catalog channel the notifications are about.
+   * @example "amazon-us"
+   */
   readonly channelId: string;
   /**
    * Reads an order's lines where an `ORDER_CHANGE` carries none.

@@ -44,6 +44,15 @@ export interface AmazonOrderFacts {
  * Turns an order report into a `ChannelOrder`. The event id is the order and its stock
  * meaning (`amazon:order:<id>:placed`), so the same change read by polling and by
  * notification is one event, and `Pending` then `Unshipped` is one placement.
+ *
+ * @example
+ * ```ts
+ * toChannelOrder(
+ *   { orderId: "113-1-1", status: "Canceled", fulfillment: "MFN", at: 0, lines: [{ sellerSku: "MUG-RED-01", quantity: 1 }] },
+ *   "amazon-us",
+ *   undefined,
+ * ); // { eventId: "amazon:order:113-1-1:cancelled", status: "cancelled", … }
+ * ```
  */
 export function toChannelOrder(
   facts: AmazonOrderFacts,
@@ -72,9 +81,15 @@ export function toChannelOrder(
 /** Options of {@link createAmazonOrderSource}. */
 export interface AmazonOrderSourceOptions {
   readonly client: AmazonClient;
-  /** The catalog channel these orders belong to, e.g. `amazon-us`. */
+  /**
+   * The catalog channel these orders belong to.
+   * @example "amazon-us"
+   */
   readonly channelId: string;
-  /** The marketplaces to read orders of (at most 50). */
+  /**
+   * The marketplaces to read orders of (at most 50).
+   * @example ["ATVPDKIKX0DER"]
+   */
   readonly marketplaceIds: readonly string[];
   /**
    * The listings, to turn seller SKUs into listing ids; lines of seller SKUs not listed

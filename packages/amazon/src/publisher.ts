@@ -28,12 +28,19 @@ const MERCHANT = "DEFAULT";
 export interface AmazonPublisherOptions {
   /** The client of the seller's authorisation. */
   readonly client: AmazonClient;
-  /** The catalog channel this publisher writes to, e.g. `amazon-us`. */
+  /**
+   * The catalog channel this publisher writes to.
+   * @example "amazon-us"
+   */
   readonly channelId: string;
-  /** The seller (merchant token) the listings belong to. */
+  /**
+   * The seller (merchant token) the listings belong to.
+   * @example "A2SANDBOXSELLER"
+   */
   readonly sellerId: string;
   /**
-   * The marketplaces written to, e.g. `["ATVPDKIKX0DER"]`; FBA stock is read in the first.
+   * The marketplaces written to; FBA stock is read in the first.
+   * @example ["ATVPDKIKX0DER"]
    */
   readonly marketplaceIds: readonly string[];
   /** Every listing of the channel, with its seller SKU (validated, see {@link AmazonListingMapping}). */

@@ -136,6 +136,9 @@ export const ordersPageSchema = z.object({
   }),
 });
 
+/** One page of `getOrders`: the orders, the next page's token, the time it reports up to. */
+export type AmazonOrdersPage = z.output<typeof ordersPageSchema>["payload"];
+
 /** One line of `getOrderItems` (v0 `OrderItem`). */
 export const orderItemSchema = z.object({
   ASIN: text,

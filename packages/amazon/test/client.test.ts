@@ -52,6 +52,43 @@ describe("Amazon client: LWA tokens", () => {
     expect(second).not.toBe(first);
   });
 
+  it("drops a cached token Amazon refuses and tries once more with a new one", async () => {
+    let tokens = 0;
+    let refusals = 0;
+    const client = createAmazonClient({
+      baseUrl: "http://127.0.0.1:1",
+      tokenUrl: "http://127.0.0.1:1/auth/o2/token",
+      credentials: { clientId: "id", clientSecret: "secret", refreshToken: "Atzr|x" },
+      http: {
+        retry: { retries: 0 },
+        fetch: async (input) => {
+          const request = input as Request;
+          if (request.url.endsWith("/auth/o2/token")) {
+            tokens++;
+            return answering({})(input);
+          }
+          // The second read with the first token is refused, as an expired token is.
+          if (
+            tokens === 1 &&
+            request.headers.get("x-amz-access-token") !== null &&
+            refusals++ === 1
+          ) {
+            return answering(
+              { errors: [{ code: "Unauthorized", message: "Access denied" }] },
+              403,
+            )(input);
+          }
+          return answering({ sku: "MUG-RED-01" })(input);
+        },
+      },
+    });
+    const read = () =>
+      client.getListingsItem({ sellerId: "S", sku: "MUG-RED-01", marketplaceIds: ["M"] });
+    expect((await read())?.sku).toBe("MUG-RED-01");
+    expect((await read())?.sku).toBe("MUG-RED-01");
+    expect(tokens).toBe(2);
+  });
+
   it("keeps the client secret and refresh token out of errors", async () => {
     const client = sandboxClient(sandbox, {}, { clientSecret: "wrong-secret-1234" });
     try {
