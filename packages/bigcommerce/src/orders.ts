@@ -170,15 +170,20 @@ export function createBigCommerceOrderSource(options: BigCommerceOrderSourceOpti
         from === undefined ? undefined : new Date(from),
         call,
       );
-      const orders: ChannelOrder[] = [];
       let last = from;
       for (const order of changed) {
         const modified = Date.parse(order.date_modified);
         if (last === undefined || modified > last) last = modified;
-        if (ORDER_STATUSES[order.status_id] === undefined) continue;
-        const mapped = channelOrderOf(order, await client.orderProducts(order.id, call), options);
-        if (mapped !== undefined) orders.push(mapped);
       }
+      // The lines are fetched side by side, as many at once as the client sends.
+      const mapped = await Promise.all(
+        changed
+          .filter((order) => ORDER_STATUSES[order.status_id] !== undefined)
+          .map(async (order) =>
+            channelOrderOf(order, await client.orderProducts(order.id, call), options),
+          ),
+      );
+      const orders = mapped.filter((order): order is ChannelOrder => order !== undefined);
       // No order yet and no start: the epoch, which means every order, as no cursor does.
       return { orders, cursor: new Date(last ?? 0).toISOString() };
     },

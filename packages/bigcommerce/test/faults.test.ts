@@ -45,63 +45,80 @@ const update = (listingId: string, quantity: number): QuantityToPublish => ({
   urgent: false,
 });
 
+// These tests wait as the store says after each fault: give them time under a loaded machine.
+const SLOW = 30_000;
+
 describe("BigCommerce adapter under faults", () => {
-  it("rides out a 429 storm, waiting as the store says", async () => {
-    const events: TransportEvent[] = [];
-    const publisher = createBigCommercePublisher({
-      client: clientWith(events),
-      channelId: "bigcommerce",
-    });
-    await publisher.discover(skus);
-    sandbox.bigcommerce!.setFaults({ api: { rateLimitRate: 0.5 } });
-    const outcomes = await publisher.publish(skus.map((sku, i) => update(sku, i + 1)));
-    expect(outcomes.every((o) => o.status === "pending")).toBe(true);
-    const levels = await publisher.readLevels(skus.slice(0, 3).map((listingId) => ({ listingId })));
-    expect(levels.map((l) => l.quantity)).toEqual([1, 2, 3]);
-    const limited = events.filter((e) => e.type === "retry" && e.code === "RATE_LIMITED");
-    expect(limited.length).toBeGreaterThan(0);
-    expect(limited.every((e) => e.type === "retry" && e.source === "server")).toBe(true);
-  });
-
-  it("retries 5xx answers and timeouts of reads and of absolute adjustments", async () => {
-    const events: TransportEvent[] = [];
-    const client = clientWith(events);
-    const publisher = createBigCommercePublisher({ client, channelId: "bigcommerce" });
-    sandbox.bigcommerce!.setFaults({ api: { serverErrorRate: 0.3, timeoutRate: 0.3 } });
-    await publisher.discover(skus);
-    for (let round = 0; round < 8; round++) {
-      const outcomes = await publisher.publish(skus.map((sku) => update(sku, 40 + round)));
+  it(
+    "rides out a 429 storm, waiting as the store says",
+    async () => {
+      const events: TransportEvent[] = [];
+      const publisher = createBigCommercePublisher({
+        client: clientWith(events),
+        channelId: "bigcommerce",
+      });
+      await publisher.discover(skus);
+      sandbox.bigcommerce!.setFaults({ api: { rateLimitRate: 0.5 } });
+      const outcomes = await publisher.publish(skus.map((sku, i) => update(sku, i + 1)));
       expect(outcomes.every((o) => o.status === "pending")).toBe(true);
-    }
-    const orders = createBigCommerceOrderSource({ client, channelId: "bigcommerce" });
-    sandbox.bigcommerce!.control.placeOrder([{ sku: "FAULT-0", quantity: 1 }]);
-    expect((await orders.ordersSince(undefined)).orders).toHaveLength(1);
-    const codes = new Set(events.flatMap((e) => (e.type === "retry" ? [e.code] : [])));
-    expect(codes).toEqual(new Set(["SERVER", "TIMEOUT"]));
-    sandbox.bigcommerce!.setFaults(undefined);
-    expect(sandbox.bigcommerce!.control.inventory("FAULT-5", 1)).toBe(47);
-  });
+      const levels = await publisher.readLevels(
+        skus.slice(0, 3).map((listingId) => ({ listingId })),
+      );
+      expect(levels.map((l) => l.quantity)).toEqual([1, 2, 3]);
+      const limited = events.filter((e) => e.type === "retry" && e.code === "RATE_LIMITED");
+      expect(limited.length).toBeGreaterThan(0);
+      expect(limited.every((e) => e.type === "retry" && e.source === "server")).toBe(true);
+    },
+    SLOW,
+  );
 
-  it("keeps to a tight quota without a single 429", async () => {
-    const tight = await startSandbox({ bigcommerce: { quota: 10, windowMs: 1_000 } });
-    tight.bigcommerce!.control.addProduct({ skus: ["TIGHT"] });
-    const statuses: number[] = [];
-    const client = createBigCommerceClient({
-      storeHash: tight.bigcommerce!.credentials.storeHash,
-      accessToken: tight.bigcommerce!.credentials.accessToken,
-      apiUrl: tight.bigcommerce!.url,
-      quota: 10,
-      windowMs: 1_000,
-      http: { onEvent: (e) => e.type === "response" && statuses.push(e.status) },
-    });
-    for (let i = 0; i < 25; i++)
-      await client
-        .adjustAbsolute([{ locationId: 1, variantId: 0, quantity: i }])
-        .catch(() => undefined);
-    await tight.close();
-    expect(statuses).toHaveLength(25);
-    expect(statuses.filter((s) => s === 429)).toEqual([]);
-  });
+  it(
+    "retries 5xx answers and timeouts of reads and of absolute adjustments",
+    async () => {
+      const events: TransportEvent[] = [];
+      const client = clientWith(events);
+      const publisher = createBigCommercePublisher({ client, channelId: "bigcommerce" });
+      sandbox.bigcommerce!.setFaults({ api: { serverErrorRate: 0.3, timeoutRate: 0.3 } });
+      await publisher.discover(skus);
+      for (let round = 0; round < 8; round++) {
+        const outcomes = await publisher.publish(skus.map((sku) => update(sku, 40 + round)));
+        expect(outcomes.every((o) => o.status === "pending")).toBe(true);
+      }
+      const orders = createBigCommerceOrderSource({ client, channelId: "bigcommerce" });
+      sandbox.bigcommerce!.control.placeOrder([{ sku: "FAULT-0", quantity: 1 }]);
+      expect((await orders.ordersSince(undefined)).orders).toHaveLength(1);
+      const codes = new Set(events.flatMap((e) => (e.type === "retry" ? [e.code] : [])));
+      expect(codes).toEqual(new Set(["SERVER", "TIMEOUT"]));
+      sandbox.bigcommerce!.setFaults(undefined);
+      expect(sandbox.bigcommerce!.control.inventory("FAULT-5", 1)).toBe(47);
+    },
+    SLOW,
+  );
+
+  it(
+    "keeps to a tight quota without a single 429",
+    async () => {
+      const tight = await startSandbox({ bigcommerce: { quota: 10, windowMs: 1_000 } });
+      tight.bigcommerce!.control.addProduct({ skus: ["TIGHT"] });
+      const statuses: number[] = [];
+      const client = createBigCommerceClient({
+        storeHash: tight.bigcommerce!.credentials.storeHash,
+        accessToken: tight.bigcommerce!.credentials.accessToken,
+        apiUrl: tight.bigcommerce!.url,
+        quota: 10,
+        windowMs: 1_000,
+        http: { onEvent: (e) => e.type === "response" && statuses.push(e.status) },
+      });
+      for (let i = 0; i < 25; i++)
+        await client
+          .adjustAbsolute([{ locationId: 1, variantId: 0, quantity: i }])
+          .catch(() => undefined);
+      await tight.close();
+      expect(statuses).toHaveLength(25);
+      expect(statuses.filter((s) => s === 429)).toEqual([]);
+    },
+    SLOW,
+  );
 });
 
 describe("BigCommerce answers that break the contract", () => {

@@ -148,7 +148,7 @@ describe("BigCommerce order source", () => {
     });
     const { orders } = await source.ordersSince(undefined);
     expect(orders.map((o) => Number(o.orderId))).toEqual(ids);
-  });
+  }, 30_000);
 
   it("refuses a cursor that is not a date", async () => {
     const source = createBigCommerceOrderSource({ client: client(), channelId: "bigcommerce" });
