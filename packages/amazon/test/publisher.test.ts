@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { isOmnistockError, type QuantityToPublish } from "@omnistock/core";
 import { type Sandbox, startSandbox } from "@omnistock/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -273,6 +274,59 @@ describe("Amazon publisher: mapping and bad input", () => {
         listings: [{ listingId: "A", sellerSku: "" }],
       }),
     ).toThrow(/\[0\]\.sellerSku/);
+  });
+
+  it("gunzips a processing report Amazon compressed", async () => {
+    const report = {
+      header: { sellerId: "S", version: "2.0", feedId: "F2" },
+      issues: [
+        { messageId: 2, sku: "TEA-EARL-01", code: "90220", severity: "ERROR", message: "No." },
+      ],
+      summary: {
+        errors: 1,
+        warnings: 0,
+        messagesProcessed: 2,
+        messagesAccepted: 1,
+        messagesInvalid: 1,
+      },
+    };
+    const client = createAmazonClient({
+      baseUrl: "http://127.0.0.1:1",
+      tokenUrl: "http://127.0.0.1:1/auth/o2/token",
+      credentials: { clientId: "id", clientSecret: "secret", refreshToken: "Atzr|x" },
+      http: {
+        retry: { retries: 0 },
+        fetch: async (input, init) => {
+          const url = String(input instanceof Request ? input.url : input);
+          if (url.includes("/report.gz")) {
+            return new Response(gzipSync(JSON.stringify(report)), {
+              headers: { "content-type": "application/octet-stream" },
+            });
+          }
+          const answer = url.includes("/feeds/2021-06-30/feeds/")
+            ? {
+                feedId: "F2",
+                feedType: "JSON_LISTINGS_FEED",
+                processingStatus: "DONE",
+                resultFeedDocumentId: "D2",
+              }
+            : {
+                feedDocumentId: "D2",
+                url: "http://127.0.0.1:1/report.gz?X-Amz-Signature=abc",
+                compressionAlgorithm: "GZIP",
+              };
+          return answering(answer)(input, init);
+        },
+      },
+    });
+    const outcomes = await publisherWith(client).confirm([
+      { update: update("MUG-RED", 1, false), receipt: "feed:F2:1" },
+      { update: update("TEA-EARL", 1, false), receipt: "feed:F2:2" },
+    ]);
+    expect(outcomes).toMatchObject([
+      { status: "published" },
+      { status: "rejected", reason: "90220", message: "No." },
+    ]);
   });
 
   it("turns a malformed processing report into a VALIDATION error naming the field", async () => {
