@@ -1,4 +1,4 @@
-import { OmnistockError, parseWith, type RoleCallOptions, validationError } from "@omnistock/core";
+import { OmnistockError, parseWith, type RoleCallOptions } from "@omnistock/core";
 import {
   createHttpClient,
   createShopifyLimiter,
@@ -492,12 +492,4 @@ function graphqlError(
     return new OmnistockError("RATE_LIMITED", message, { ...facts, retryable: true, details });
   }
   return new OmnistockError("REQUEST", message, { ...facts, details });
-}
-
-/**
- * A `VALIDATION` error for a value the adapter was handed (an id that is not a Shopify
- * gid, a cursor it did not write).
- */
-export function invalidInput(what: string, path: string, message: string): OmnistockError {
-  return validationError(what, [{ path: [path], message }], { platform: "shopify" });
 }

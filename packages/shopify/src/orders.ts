@@ -5,9 +5,9 @@ import type {
   OrderSource,
   RoleCallOptions,
 } from "@omnistock/core";
-import { parseWith } from "@omnistock/core";
+import { parseWith, validationError } from "@omnistock/core";
 import { z } from "zod";
-import { invalidInput, type ShopifyClient } from "./client.js";
+import type { ShopifyClient } from "./client.js";
 import { legacyId, shopifyGid } from "./ids.js";
 import { createShopifyMapping, type ShopifyMapping } from "./mapping.js";
 import type { ShopifyOrderRecord } from "./schemas.js";
@@ -206,10 +206,10 @@ function parseCursor(text: string): Cursor {
   const [time = "", ids = ""] = text.split("~");
   const at = Date.parse(time);
   if (Number.isNaN(at) || !/^(\d+(,\d+)*)?$/.test(ids)) {
-    throw invalidInput(
+    throw validationError(
       "Shopify order cursor",
-      "cursor",
-      `"${text}" is not a cursor this source returned`,
+      [{ path: ["cursor"], message: `"${text}" is not a cursor this source returned` }],
+      { platform: "shopify" },
     );
   }
   return { at, ids: ids === "" ? [] : ids.split(",") };

@@ -311,8 +311,13 @@ export function createShopifyPublisher(options: ShopifyPublisherOptions): Channe
     async publish(updates, call) {
       const outcomes: PublishOutcome[] = [];
       const targets = await targetsOf(updates, outcomes, call);
-      // The client's queue and limiter pace the calls; they run side by side.
-      await Promise.all(batches(targets).map((batch) => write(batch, outcomes, call)));
+      // The client's queue and limiter pace the calls; they run side by side, and all end
+      // before a failure is thrown, so that no call is still running when the runtime retries.
+      const settled = await Promise.allSettled(
+        batches(targets).map((batch) => write(batch, outcomes, call)),
+      );
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
       return updates.map(
         (update, i) =>
           outcomes[i] ?? rejected(update, "NOT_SENT", "The update was not sent to Shopify"),

@@ -366,3 +366,48 @@ describe("Shopify publisher under pressure", () => {
     }
   });
 });
+
+describe("Several Shopify stores", () => {
+  it("are several channels, each with its own items, bucket and publisher", async () => {
+    const two = await startSandbox({
+      shopify: [{ shop: "eu.myshopify.com" }, { shop: "us.myshopify.com" }],
+    });
+    try {
+      const stores = two.shopify as readonly Shop[];
+      const setup = stores.map((s) => {
+        const location = s.control.addLocation("Web").id;
+        const { inventoryItemId } = s.control.addVariant({ sku: "MUG-RED" });
+        s.control.stock(inventoryItemId, location, 10);
+        return { s, location, inventoryItemId };
+      });
+      const publishers = setup.map(({ s }, i) =>
+        createShopifyPublisher({
+          client: clientOf(s),
+          channelId: ["shopify-eu", "shopify-us"][i] ?? "",
+        }),
+      );
+      const outcomes = await Promise.all(
+        publishers.map((p, i) =>
+          p.publish([
+            {
+              listingId: "MUG-RED",
+              channelLocationId: setup[i]?.location ?? "",
+              quantity: 3 + i,
+              previous: 10,
+              urgent: false,
+            },
+          ]),
+        ),
+      );
+      expect(outcomes.flat().map((o) => o.status)).toEqual(["published", "published"]);
+      expect(publishers.map((p) => p.channelId)).toEqual(["shopify-eu", "shopify-us"]);
+      expect(
+        setup.map(({ s, location, inventoryItemId }) =>
+          s.control.quantity(inventoryItemId, location),
+        ),
+      ).toEqual([3, 4]);
+    } finally {
+      await two.close();
+    }
+  });
+});

@@ -121,8 +121,11 @@ export interface ShopifyServer extends PlatformServer {
     readonly webhookSecret: string;
     readonly apiVersion: "2026-04";
   };
-  /** Shopify's own throttled answer, for fault injection. */
-  rateLimitedResponse(): Response;
+  /**
+   * Shopify's own throttled answer, for fault injection: `THROTTLED` with the bucket's
+   * status, and the cost the refused query asked for where known.
+   */
+  rateLimitedResponse(requestedQueryCost?: number): Response;
 }
 
 const QUANTITY_NAMES: readonly QuantityName[] = [
@@ -808,7 +811,7 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
     };
   }
 
-  function rateLimitedResponse(): Response {
+  function rateLimitedResponse(requestedQueryCost = 0): Response {
     return json(200, {
       errors: [
         {
@@ -821,7 +824,7 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
       ],
       extensions: {
         cost: {
-          requestedQueryCost: 0,
+          requestedQueryCost,
           actualQueryCost: null,
           throttleStatus: throttleStatus(clock()),
         },
@@ -897,7 +900,7 @@ export function createShopifyServer(options: ShopifyServerOptions = {}): Shopify
           ],
         });
       }
-      if (requested > bucket.level) return rateLimitedResponse();
+      if (requested > bucket.level) return rateLimitedResponse(requested);
       for (const selection of operation.selectionSet.selections) {
         if (selection.kind !== Kind.FIELD) continue;
         const input = selection.arguments?.find((a) => a.name.value === "input");

@@ -197,6 +197,11 @@ describe("Shopify fake: cost and throttling", () => {
     for (let i = 0; i < 6; i++) await run(heavy);
     const throttled = await run(heavy);
     expect(throttled.errors[0].extensions.code).toBe("THROTTLED");
+    // As on Shopify, the refusal says what the query asked for: the wait it implies.
+    expect(throttled.extensions.cost).toMatchObject({
+      requestedQueryCost: 251,
+      actualQueryCost: null,
+    });
     now += 2_000;
     expect((await run(heavy)).errors).toBeUndefined();
     const tooBig = await run(
