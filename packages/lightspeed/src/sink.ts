@@ -14,9 +14,9 @@ import { saleTime } from "./time.js";
 /** Options of {@link createLightspeedSalesSink}. */
 export interface LightspeedSalesSinkOptions {
   readonly client: LightspeedClient;
-  /** The Lightspeed user the sales are recorded under. */
+  /** The id (a UUID) of the Lightspeed user the sales are recorded under. */
   readonly userId: string;
-  /** The tax id of the sale lines (prices are the channel's, tax included). */
+  /** The id (a UUID) of the tax of the sale lines (prices are the channel's, tax included). */
   readonly taxId: string;
   /**
    * The outlet of an Omnistock location.

@@ -240,6 +240,38 @@ describe("Lightspeed webhooks", () => {
       { type: "pos.return", id: "lightspeed:sale:s1:void" },
     ]);
     expect(sale("SAVED", 2)).toEqual([]);
+    // On account: the goods left unpaid, so the stock went with them. A lay-by waits.
+    expect(sale("ONACCOUNT", 2)).toMatchObject([{ type: "pos.sale", id: "lightspeed:sale:s1" }]);
+    expect(sale("LAYBY", 2)).toEqual([]);
+  });
+
+  it("dates a sale by its sale_date and a void by its updated_at, in either API's format", () => {
+    const events = (payload: Record<string, unknown>) =>
+      parseLightspeedWebhook({
+        body: form("sale.update", {
+          id: "s2",
+          outlet_id: "o1",
+          line_items: [{ product_id: "p-mug", quantity: 1 }],
+          ...payload,
+        }),
+        signature: undefined,
+        skuOf,
+        clock: () => 99,
+      }).events;
+    expect(events({ status: "CLOSED", sale_date: "2026-11-22 09:00:00" })).toMatchObject([
+      { at: Date.UTC(2026, 10, 22, 9) },
+    ]);
+    expect(events({ status: "CLOSED", sale_date: "2026-11-22T09:00:00.250Z" })).toMatchObject([
+      { at: Date.UTC(2026, 10, 22, 9, 0, 0, 250) },
+    ]);
+    expect(
+      events({
+        status: "VOIDED",
+        sale_date: "2026-11-22T09:00:00Z",
+        updated_at: "2026-11-22T10:30:00Z",
+      }),
+    ).toMatchObject([{ type: "pos.return", at: Date.UTC(2026, 10, 22, 10, 30) }]);
+    expect(events({ status: "CLOSED", sale_date: "soon" })).toMatchObject([{ at: 99 }]);
   });
 
   it("rejects a malformed body with a typed error naming the field", () => {

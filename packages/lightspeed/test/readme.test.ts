@@ -6,7 +6,10 @@ import {
   createLightspeedClient,
   createLightspeedSalesSink,
   createLightspeedStockSource,
+  createLightspeedStockWriter,
+  createLightspeedWebhookReceiver,
 } from "../src/index.js";
+import { startCollector } from "./support/collector.js";
 
 it("runs the README example", async () => {
   const sandbox = await startSandbox({ lightspeed: {} });
@@ -34,5 +37,23 @@ it("runs the README example", async () => {
   });
   const changes = await source.changesSince(cursor);
   expect(changes.events).toMatchObject([{ sku: "MUG-RED", onHand: 19 }]);
+
+  // Your HTTP endpoint, here a loopback one subscribed to the sandbox.
+  const endpoint = await startCollector();
+  control.subscribe("inventory.update", endpoint.url);
+
+  const writer = createLightspeedStockWriter({ client });
+  await writer.write([{ sku: "MUG-RED", locationId: outlet, delta: -2, reason: "DAMAGE" }]);
+  expect(control.inventory("MUG-RED", outlet)).toBe(17);
+
+  await sandbox.lightspeed!.drainWebhooks();
+  const [request] = endpoint.take();
+  const rawBody = request!.body;
+  const receiver = createLightspeedWebhookReceiver({ client, secrets: [credentials.clientSecret] });
+  const result = await receiver.tryReceive({ body: rawBody, headers: request!.headers });
+  expect(result.ok && result.delivery.events).toMatchObject([
+    { type: "stock.counted", sku: "MUG-RED", onHand: 17 },
+  ]);
+  await endpoint.close();
   await sandbox.close();
 });
