@@ -50,6 +50,18 @@ describe("the node:http webhook server", () => {
     );
   }, 30_000);
 
+  it("records an Amazon order from its notification, and Shopify drops too", async () => {
+    const { sandbox, outlets } = example;
+    expect(shown(example, "POT-BLUE")).toEqual({ shopify: 4, amazon: 2 }); // 3 + 2 = 5; 3
+    const order = sandbox.amazon!.control.placeOrder([{ sku: "POT-BLUE", quantity: 1 }]);
+    await example.settle();
+    expect(sandbox.lightspeed!.control.sales().map((s) => s.source_id)).toContain(
+      `amazon:${order.AmazonOrderId}`,
+    );
+    expect(sandbox.lightspeed!.control.inventory("POT-BLUE", outlets["main-street"])).toBe(2);
+    expect(shown(example, "POT-BLUE")).toEqual({ shopify: 3, amazon: 1 }); // 2 + 2 = 4; 2
+  }, 30_000);
+
   it("answers 401 to a bad signature and applies nothing", async () => {
     const before = example.engine.metrics().applied;
     const lightspeed = await fetch(example.routes.lightspeed, {
