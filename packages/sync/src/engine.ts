@@ -164,8 +164,9 @@ export interface SyncMetrics {
 export interface SyncEngine {
   readonly store: SyncStore;
   /**
-   * Reads the stock source's snapshot on first start (a restart goes on from the stored
-   * cursor), plans every listing, and starts the dispatchers and the backstop polls.
+   * Reads the stock source's snapshot on first start, plans every listing, and starts the
+   * dispatchers and the backstop polls. A restart goes on from the stored cursors and
+   * polls every source at once, for what happened while the process was down.
    */
   start(): Promise<void>;
   /** Stops polling and dispatching, waiting for the work in flight; closes a store it made. */
@@ -748,7 +749,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function startTenant(tenant: Tenant) {
     const tenantId = tenant.options.id;
     const source = tenant.options.stockSource;
-    if (source !== undefined && (await store.cursor(tenantId, STOCK_CURSOR)) === undefined) {
+    const restart = (await store.cursor(tenantId, STOCK_CURSOR)) !== undefined;
+    if (source !== undefined && !restart) {
       const snapshot = await source.snapshot();
       await applyEventsInChunks(tenant, `snapshot:${source.platform}`, snapshot.events, {
         name: STOCK_CURSOR,
@@ -767,6 +769,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     );
     if (outcome.applied) report(tenant, "start", outcome.result);
     startDispatchers(tenant);
+    if (restart) {
+      // Webhooks sent while the process was down are lost to it: catch up at once.
+      await pollStock(tenant);
+      for (const orderSource of tenant.options.orderSources ?? [])
+        await pollOrders(tenant, orderSource);
+    }
     every(polling.stockEveryMs, () => pollStock(tenant));
     for (const orderSource of tenant.options.orderSources ?? [])
       every(polling.ordersEveryMs, () => pollOrders(tenant, orderSource));
@@ -831,16 +839,25 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async idle(opts) {
       const deadline = clock() + (opts?.timeoutMs ?? 30_000);
       for (;;) {
+        const waiting: Record<string, number> = {};
         let work = 0;
         for (const tenant of tenants.values()) {
-          for (const size of (await store.outboxSize(tenant.options.id)).values()) work += size;
+          for (const [queue, size] of await store.outboxSize(tenant.options.id)) {
+            if (size === 0) continue;
+            waiting[`${tenant.options.id}/${queue}`] = size;
+            work += size;
+          }
           for (const d of tenant.dispatchers.values()) if (d.busy) work++;
         }
         if (work === 0) return;
-        if (clock() > deadline)
-          throw new OmnistockError("TIMEOUT", `The outbox still holds ${work} entries`, {
-            details: { work },
-          });
+        if (clock() > deadline) {
+          const where = Object.entries(waiting).map(([queue, size]) => `${queue}: ${size}`);
+          throw new OmnistockError(
+            "TIMEOUT",
+            `The outbox still holds ${work} entries${where.length > 0 ? ` (${where.join(", ")})` : ""}`,
+            { details: { waiting } },
+          );
+        }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
