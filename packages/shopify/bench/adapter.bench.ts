@@ -96,10 +96,14 @@ while (performance.now() < until) {
 const ended = performance.now();
 await sandbox.close();
 
+// The rate between the first and the last answer of the window: the updates answered after
+// the first, over the time between them.
 const steady = calls.filter((c) => c.at >= steadyFrom && c.at <= until);
-const steadyUpdates = steady.reduce((sum, c) => sum + c.quantities, 0);
-const windowMs = Math.min(until, ended) - steadyFrom;
-const rate = steadyUpdates / (windowMs / 1000);
+const firstAt = steady[0]?.at ?? steadyFrom;
+const lastAt = steady.at(-1)?.at ?? until;
+const steadyUpdates = steady.slice(1).reduce((sum, c) => sum + c.quantities, 0);
+const windowMs = lastAt - firstAt;
+const rate = windowMs > 0 ? steadyUpdates / (windowMs / 1000) : 0;
 const cost = steady[0]?.cost ?? calls[0]?.cost ?? 11;
 const ceiling = (RESTORE_RATE / cost) * SHOPIFY_MAX_BATCH;
 const total = calls.reduce((sum, c) => sum + c.quantities, 0);
