@@ -83,6 +83,13 @@ export interface AmazonClientOptions {
    * @example { patchListingsItem: { rate: 10, burst: 10 } }
    */
   readonly rates?: Readonly<Record<string, AmazonRate>>;
+  /**
+   * Requests of each operation's burst held back, so that the last request of a burst,
+   * sent on our clock, does not reach Amazon a moment early and come back 429. The
+   * sustained rate is unchanged.
+   * @default 1
+   */
+  readonly burstHeadroom?: number;
   /** Passed to the HTTP clients (`fetch`, `timeoutMs`, `retry`, `onEvent`, `clock`, `sleep`, …). */
   readonly http?: Omit<HttpClientOptions, "platform" | "baseUrl" | "auth" | "limiter" | "secrets">;
 }
@@ -197,6 +204,7 @@ const optionsSchema = z.strictObject({
   tokenUrl: z.url().optional(),
   refreshAheadMs: z.number().int().nonnegative().optional(),
   rates: z.record(z.string(), rateSchema).optional(),
+  burstHeadroom: z.number().int().nonnegative().optional(),
   http: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -227,6 +235,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
   const { credentials } = options;
   const clock = options.http?.clock ?? Date.now;
   const refreshAhead = options.refreshAheadMs ?? 60_000;
+  const headroom = options.burstHeadroom ?? 1;
   const secrets: string[] = [credentials.clientSecret, credentials.refreshToken];
   const time = {
     ...(options.http?.clock === undefined ? {} : { clock: options.http.clock }),
@@ -237,11 +246,16 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
     platform: "amazon",
     baseUrl: options.baseUrl,
     limiter: createAmazonLimiter({
-      rates: {
-        ...AMAZON_RATES,
-        [JSON_LISTINGS_FEED_OPERATION]: JSON_LISTINGS_FEED_RATE,
-        ...options.rates,
-      },
+      rates: Object.fromEntries(
+        Object.entries({
+          ...AMAZON_RATES,
+          [JSON_LISTINGS_FEED_OPERATION]: JSON_LISTINGS_FEED_RATE,
+          ...options.rates,
+        }).map(([operation, { rate, burst }]) => [
+          operation,
+          { rate, burst: Math.max(1, burst - headroom) },
+        ]),
+      ),
       // The limiter waits on the same time as the client, real or simulated.
       ...time,
     }),
