@@ -171,8 +171,10 @@ async function adapter(): Promise<void> {
     `  ${WINDOWS} windows of 5 min on a clock ${SPEEDUP}× the wall (${f((wall() - wallStart) / 1000, 1)} s of wall time)`,
   );
   console.log(`  adjustments applied              ${f(total)}`);
+  const steadyWindows = WINDOWS === 2 ? "window 2" : `windows 2–${WINDOWS}`;
   console.log(
-    `  steady state (windows 2–${WINDOWS})      ${f(steadyRate, 1)} adjustments/s; ceiling ${f(CEILING, 1)}/s: ${f((steadyRate / CEILING) * 100, 1)} %`,
+    `  steady state (${steadyWindows})`.padEnd(35) +
+      `${f(steadyRate, 1)} adjustments/s; ceiling ${f(CEILING, 1)}/s: ${f((steadyRate / CEILING) * 100, 1)} %`,
   );
   console.log(
     `  whole run, warm-up included      ${f(total / ((WINDOWS * WINDOW_MS) / 1000), 1)} adjustments/s`,

@@ -37,6 +37,7 @@ export function stocked(product: LightspeedProductRecord): product is Lightspeed
   );
 }
 
+/** Creates an empty {@link Catalogue} that reads through `client` when told to. */
 export function createCatalogue(client: LightspeedClient): Catalogue {
   let byId = new Map<string, string | undefined>();
   let bySku = new Map<string, string[]>();

@@ -7,7 +7,8 @@ import {
   LIGHTSPEED_WINDOW_MS,
   type RequestOptions,
 } from "@omnistock/transport";
-import type { z } from "zod";
+import { z } from "zod";
+import { checkOptions, fn } from "./options.js";
 import {
   collectionSchema,
   inventorySchema,
@@ -108,6 +109,26 @@ interface OAuthSession {
 const sessions = new Map<string, OAuthSession>();
 
 const PAGE_SIZE = 1000;
+
+const clientOptionsSchema = z.strictObject({
+  baseUrl: z.string().refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), {
+    error: "expected an absolute http(s) URL",
+  }),
+  auth: z.union([
+    z.strictObject({ personalToken: z.string().min(1) }),
+    z.strictObject({
+      oauth: z.strictObject({
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+        refreshToken: z.string().min(1),
+        onRefreshToken: fn.optional(),
+      }),
+    }),
+  ]),
+  registers: z.number().int().min(1).optional(),
+  // The HTTP client checks its own options.
+  http: z.record(z.string(), z.unknown()).optional(),
+});
 const ADJUSTMENTS_PER_REQUEST = 1000;
 
 /**
@@ -116,6 +137,8 @@ const ADJUSTMENTS_PER_REQUEST = 1000;
  * serialised: two concurrent refreshes would revoke each other), and zod validation of
  * every answer.
  *
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
+ *   option.
  * @example
  * ```ts
  * const lightspeed = createLightspeedClient({ baseUrl, auth: { personalToken } });
@@ -123,6 +146,7 @@ const ADJUSTMENTS_PER_REQUEST = 1000;
  * ```
  */
 export function createLightspeedClient(options: LightspeedClientOptions): LightspeedClient {
+  checkOptions(clientOptionsSchema, options, "Lightspeed client options");
   const secrets: string[] = [];
   const auth = options.auth;
   if ("personalToken" in auth) secrets.push(auth.personalToken);

@@ -6,8 +6,10 @@ import {
   type SaleToRecord,
   type StockEvent,
 } from "@omnistock/core";
+import { z } from "zod";
 import { stocked } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";
+import { checkOptions, clientOption, fn } from "./options.js";
 import type { LightspeedSaleRecord } from "./schemas.js";
 import { saleTime } from "./time.js";
 
@@ -40,8 +42,29 @@ export function saleReference(channelId: string, orderId: string): string {
  * routed outlet, so Lightspeed takes the stock, with the channel's order as `source_id`.
  * Idempotent: the sale is looked up by that reference before it is posted, so a retry
  * records nothing twice. A cancelled order's sale is voided, which gives the stock back.
+ *
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
+ *   option. `recordSale` throws `MAPPING_MISSING` for a SKU that is no Lightspeed product
+ *   or an outlet with no register.
+ * @example
+ * ```ts
+ * const sink = createLightspeedSalesSink({ client, userId, taxId });
+ * await sink.recordSale({ orderId: "1001", channelId: "shopify-eu", locationId: outlet,
+ *   lines: [{ sku: "MUG-RED", quantity: 1 }] });
+ * ```
  */
 export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): SalesOrderSink {
+  checkOptions(
+    z.strictObject({
+      client: clientOption,
+      userId: z.string().min(1),
+      taxId: z.string().min(1),
+      outletOf: fn.optional(),
+      clock: fn.optional(),
+    }),
+    options,
+    "Lightspeed sales sink options",
+  );
   const { client } = options;
   const outletOf = options.outletOf ?? ((locationId: string) => locationId);
   let products: Map<string, string> | undefined;

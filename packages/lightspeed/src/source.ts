@@ -5,7 +5,9 @@ import {
   type StockRead,
   type StockSource,
 } from "@omnistock/core";
+import { z } from "zod";
 import type { LightspeedClient } from "./client.js";
+import { checkOptions, clientOption, fn } from "./options.js";
 import type { LightspeedInventoryRecord } from "./schemas.js";
 
 /** Options of {@link createLightspeedStockSource}. */
@@ -31,10 +33,22 @@ export interface LightspeedStockSourceOptions {
  * version; composite products (bundles) and untracked products are left out, their
  * components carry the stock.
  *
- * @throws {@link OmnistockError} `BAD_RESPONSE` when a store with tracked products reports no
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
+ *   option. Its reads throw `BAD_RESPONSE` when a store with tracked products reports no
  *   inventory at all: an empty read is never taken for "everything is zero".
+ * @example
+ * ```ts
+ * const source = createLightspeedStockSource({ client, locationOf: (outlet) => locations[outlet] });
+ * const { events, cursor } = await source.snapshot();
+ * const later = await source.changesSince(cursor);
+ * ```
  */
 export function createLightspeedStockSource(options: LightspeedStockSourceOptions): StockSource {
+  checkOptions(
+    z.strictObject({ client: clientOption, locationOf: fn.optional(), clock: fn.optional() }),
+    options,
+    "Lightspeed stock source options",
+  );
   const { client } = options;
   const locationOf = options.locationOf ?? ((outletId: string) => outletId);
   const clock = options.clock ?? Date.now;

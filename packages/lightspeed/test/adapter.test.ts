@@ -98,6 +98,37 @@ describe("Lightspeed stock source", () => {
   });
 });
 
+describe("Lightspeed factories", () => {
+  it("refuse unknown, missing or invalid options, naming each field", () => {
+    const cases: [() => unknown, string[]][] = [
+      [
+        () => createLightspeedClient({ baseUrl: "example.com", auth: {} } as never),
+        ["baseUrl", "auth"],
+      ],
+      [
+        () =>
+          createLightspeedClient({
+            baseUrl: "https://x.retail.lightspeed.app",
+            auth: { personalToken: "t" },
+            registers: 0,
+          }),
+        ["registers"],
+      ],
+      [() => createLightspeedStockSource({ client: client(), outlets: [] } as never), ["outlets"]],
+      [() => createLightspeedSalesSink({ client: client() } as never), ["userId", "taxId"]],
+    ];
+    for (const [create, fields] of cases) {
+      try {
+        create();
+        expect.unreachable();
+      } catch (error) {
+        expect(isOmnistockError(error, "VALIDATION")).toBe(true);
+        for (const field of fields) expect((error as Error).message).toContain(field);
+      }
+    }
+  });
+});
+
 describe("Lightspeed stock adjustments", () => {
   it("applies corrections as deltas, more than 1,000 in several requests", async () => {
     const { control } = sandbox.lightspeed!;
