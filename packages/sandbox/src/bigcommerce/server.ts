@@ -43,6 +43,16 @@ export interface BigCommerceOrder {
   readonly lines: readonly { readonly variant: BigCommerceVariant; readonly quantity: number }[];
   readonly date_created: number;
   readonly date_modified: number;
+  /** Shipments made with `shipOrder`, with their tracking. */
+  readonly shipments?: readonly BigCommerceShipment[];
+}
+
+/** A shipment of a whole order, as the server keeps it. */
+export interface BigCommerceShipment {
+  readonly id: number;
+  readonly tracking_number: string;
+  /** An AfterShip carrier slug, e.g. `ups`, or `""`. */
+  readonly tracking_carrier: string;
 }
 
 /** The control handle. */
@@ -66,6 +76,14 @@ export interface BigCommerceControl {
   placeOrder(
     lines: readonly { readonly sku: string; readonly quantity: number }[],
   ): BigCommerceOrder;
+  /**
+   * Ships a whole order with a tracking number: the order becomes Shipped (2), and
+   * `store/shipment/created` and `store/order/statusUpdated` fire.
+   */
+  shipOrder(
+    orderId: number,
+    tracking: { readonly trackingNumber: string; readonly carrier?: string },
+  ): BigCommerceShipment;
   /** Changes an order's status; cancelling (5) or refunding (4) gives the stock back. */
   setOrderStatus(orderId: number, statusId: number): void;
   /** Applies every accepted adjustment now, whatever the delay. */
@@ -281,6 +299,19 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
         id: orderId,
         status: { previous_status_id: order.status_id, new_status_id: statusId },
       });
+    },
+    shipOrder(orderId, { trackingNumber, carrier = "" }) {
+      const order = orders.get(orderId);
+      if (order === undefined) throw new RangeError(`No order ${orderId}`);
+      const shipment: BigCommerceShipment = {
+        id: nextId++,
+        tracking_number: trackingNumber,
+        tracking_carrier: carrier,
+      };
+      orders.set(orderId, { ...order, shipments: [...(order.shipments ?? []), shipment] });
+      emit("store/shipment/created", { type: "shipment", id: shipment.id, orderId });
+      control.setOrderStatus(orderId, 2);
+      return shipment;
     },
     settle: () => applyDue(clock(), true),
     pending: () => pending.length,
@@ -557,6 +588,35 @@ export function createBigCommerceServer(options: BigCommerceServerOptions = {}):
       return order === undefined
         ? json(404, [{ status: 404, message: "The requested resource was not found." }])
         : json(200, orderJson(order));
+    })
+    .on("GET", `${base}/v2/orders/:id/shipments`, ({ url, params }) => {
+      const order = orders.get(Number(params.id));
+      if (order === undefined)
+        return json(404, [{ status: 404, message: "The requested resource was not found." }]);
+      const shipments = v2Page(url, order.shipments ?? []);
+      // No shipments: 204, as the spec says.
+      if (shipments.length === 0) return new Response(null, { status: 204 });
+      return json(
+        200,
+        shipments.map((shipment) => ({
+          ...shipment,
+          order_id: order.id,
+          customer_id: 0,
+          order_address_id: order.id,
+          date_created: new Date(order.date_modified * 1000).toUTCString(),
+          merchant_shipping_cost: "0.0000",
+          shipping_method: "",
+          shipping_provider: "",
+          tracking_link: "",
+          comments: "",
+          items: order.lines.map((line, i) => ({
+            order_product_id: order.id * 100 + i,
+            product_id: line.variant.product_id,
+            quantity: line.quantity,
+          })),
+          generated_tracking_link: "",
+        })),
+      );
     })
     .on("GET", `${base}/v2/orders/:id/products`, ({ url, params }) => {
       const order = orders.get(Number(params.id));

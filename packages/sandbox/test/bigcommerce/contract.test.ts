@@ -33,7 +33,9 @@ describeWithSpecs(
       control.setInventory("TEE-S", 1, 4);
       control.subscribe("store/order/created", hookUrl);
       control.subscribe("store/sku/inventory/updated", hookUrl);
+      control.subscribe("store/shipment/created", hookUrl);
       orderId = control.placeOrder([{ sku: "TEE-S", quantity: 1 }]).id;
+      control.shipOrder(orderId, { trackingNumber: "1Z999", carrier: "ups" });
     });
     afterAll(async () => {
       await sandbox.close();
@@ -77,6 +79,7 @@ describeWithSpecs(
       ],
       ["orders.v2.oas2.yml", "GET", "/orders/{order_id}", "/v2/orders/:order"],
       ["orders.v2.oas2.yml", "GET", "/orders/{order_id}/products", "/v2/orders/:order/products"],
+      ["orders.v2.oas2.yml", "GET", "/orders/{order_id}/shipments", "/v2/orders/:order/shipments"],
     ];
 
     for (const [file, method, specPathName, route, init] of cases) {
@@ -94,6 +97,7 @@ describeWithSpecs(
       const files: Record<string, string> = {
         "store/order/created": "store_order_created.yml",
         "store/sku/inventory/updated": "store_sku_inventory_updated.yml",
+        "store/shipment/created": "store_shipment_created.yml",
       };
       expect(new Set(received.map((r) => r.scope))).toEqual(new Set(Object.keys(files)));
       for (const { scope, body } of received) {

@@ -188,6 +188,23 @@ describe("BigCommerce fake", () => {
     });
   });
 
+  it("ships an order with its tracking: Shipped, a shipment to read, the webhooks", async () => {
+    const order = control.placeOrder([{ sku: "TEE-S", quantity: 1 }]);
+    expect((await call(`/v2/orders/${order.id}/shipments`)).status).toBe(204);
+    control.subscribe("store/shipment/*", "http://127.0.0.1:1/bc");
+    const mark = delivered.length;
+    control.shipOrder(order.id, { trackingNumber: "1Z999", carrier: "ups" });
+    expect((await call(`/v2/orders/${order.id}`)).body).toMatchObject({ status_id: 2 });
+    expect((await call(`/v2/orders/${order.id}/shipments`)).body).toMatchObject([
+      { order_id: order.id, tracking_number: "1Z999", tracking_carrier: "ups" },
+    ]);
+    expect(delivered.slice(mark).map((d) => d.topic)).toEqual([
+      "store/shipment/created",
+      "store/order/statusUpdated",
+    ]);
+    control.setOrderStatus(order.id, 5);
+  });
+
   it("reports its quota in headers and answers 429 past 150 requests in 30 s", async () => {
     const limited = createBigCommerceServer({ clock: () => now });
     const request = () =>
