@@ -149,8 +149,8 @@ export interface ShopifyClient {
     | { readonly ok: true; readonly available: number }
     | { readonly ok: false; readonly userErrors: readonly ShopifyUserError[] }
   >;
-  /** Every variant whose SKU is one of `skus` (exactly, case-sensitive), or every variant when omitted. */
-  variants(skus?: readonly string[], options?: RoleCallOptions): Promise<ShopifyVariantRecord[]>;
+  /** Every variant whose SKU is one of `skus` (exactly, case-sensitive). */
+  variants(skus: readonly string[], options?: RoleCallOptions): Promise<ShopifyVariantRecord[]>;
   /** One variant, or `undefined` when it no longer exists. */
   variant(id: string, options?: RoleCallOptions): Promise<ShopifyVariantRecord | undefined>;
   /** One inventory item's SKU (`null` when it has none), or `undefined` when it does not exist. */
@@ -164,11 +164,13 @@ export interface ShopifyClient {
     refs: readonly ShopifyLevelRef[],
     options?: RoleCallOptions,
   ): Promise<(number | undefined)[]>;
-  /** Every stocked item's `available` at one location. */
+  /** Every stocked item's `available` at one location, with the item's SKU. */
   locationLevels(
     locationId: string,
     options?: RoleCallOptions,
-  ): Promise<{ readonly inventoryItemId: string; readonly available: number }[]>;
+  ): Promise<
+    { readonly inventoryItemId: string; readonly sku: string | null; readonly available: number }[]
+  >;
   /** One page of orders matching a search, oldest update first. */
   orders(
     query: string,
@@ -346,42 +348,20 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
       return { ok: true, available };
     },
     async variants(skus, call) {
-      const searches: (string | undefined)[] = [];
-      if (skus === undefined) searches.push(undefined);
-      else {
-        for (let i = 0; i < skus.length; i += SKUS_PER_SEARCH) {
-          searches.push(
-            skus
-              .slice(i, i + SKUS_PER_SEARCH)
-              .map(skuTerm)
-              .join(" OR "),
-          );
-        }
-      }
-      const wanted = skus === undefined ? undefined : new Set(skus);
+      const wanted = new Set(skus);
       const found: ShopifyVariantRecord[] = [];
-      for (const query of searches) {
-        // A SKU search asks for a few variants per SKU (duplicates are rare, and paged);
-        // a catalog scan for full pages.
-        const first =
-          query === undefined
-            ? VARIANT_PAGE
-            : Math.min(VARIANT_PAGE, 4 * Math.min(SKUS_PER_SEARCH, skus?.length ?? 0));
+      for (let i = 0; i < skus.length; i += SKUS_PER_SEARCH) {
+        const chunk = skus.slice(i, i + SKUS_PER_SEARCH);
+        const query = chunk.map(skuTerm).join(" OR ");
+        // A few variants per SKU: duplicates are rare, and more are paged.
+        const first = Math.min(VARIANT_PAGE, 4 * chunk.length);
         const nodes = await pages(
           async (after) =>
-            (
-              await execute(
-                VARIANTS,
-                { ...(query === undefined ? {} : { query }), first, after },
-                variantsAnswerSchema,
-                call,
-              )
-            ).productVariants,
+            (await execute(VARIANTS, { query, first, after }, variantsAnswerSchema, call))
+              .productVariants,
         );
         // Shopify's search matches more loosely than SKU equality: keep exact matches only.
-        found.push(
-          ...nodes.filter((v) => wanted === undefined || (v.sku !== null && wanted.has(v.sku))),
-        );
+        found.push(...nodes.filter((v) => v.sku !== null && wanted.has(v.sku)));
       }
       return found;
     },
@@ -434,7 +414,9 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
       });
       return nodes.flatMap((node) => {
         const available = node.quantities[0]?.quantity;
-        return available === undefined ? [] : [{ inventoryItemId: node.item.id, available }];
+        return available === undefined
+          ? []
+          : [{ inventoryItemId: node.item.id, sku: node.item.sku, available }];
       });
     },
     async orders(query, after, call) {

@@ -40,7 +40,7 @@ function operation(source: string, estimatedCost: number, sizedBy?: string): Sho
   };
 }
 
-/** Variants per page of a SKU search or a catalog scan. */
+/** The most variants per page of a SKU search. */
 export const VARIANT_PAGE = 250;
 /** Levels per page of a location's inventory levels. */
 export const LEVEL_PAGE = 250;
@@ -77,10 +77,7 @@ export const ACTIVATE = operation(
   13,
 );
 
-/**
- * Variants by a `sku:` search (or every variant when the query is empty), `$first` at a
- * time: 2 + 2 × `$first` points.
- */
+/** Variants by a `sku:` search, `$first` at a time: 2 + 2 × `$first` points. */
 export const VARIANTS = operation(
   `query OmnistockVariants($query: String, $first: Int!, $after: String) {
     productVariants(first: $first, after: $after, query: $query) {
@@ -129,7 +126,7 @@ export const LOCATION_LEVELS = operation(
   `query OmnistockLocationLevels($id: ID!, $after: String) {
     location(id: $id) {
       inventoryLevels(first: ${LEVEL_PAGE}, after: $after) {
-        nodes { item { id } quantities(names: ["available"]) { quantity } }
+        nodes { item { id sku } quantities(names: ["available"]) { quantity } }
         pageInfo { hasNextPage endCursor }
       }
     }

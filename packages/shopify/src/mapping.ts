@@ -89,10 +89,14 @@ export interface ShopifyMapping {
     options?: RoleCallOptions,
   ): Promise<string | undefined>;
   /**
-   * Every mapped listing: the explicit ones and, with discovery, every SKU in the catalog.
-   * @throws {@link OmnistockError} `MAPPING_DUPLICATE` naming every SKU on two items.
+   * The listings of inventory items read together (a location's levels, with each item's
+   * SKU): the explicit mapping, and with discovery the items' own SKUs; items Omnistock
+   * does not map are left out.
+   * @throws {@link OmnistockError} `MAPPING_DUPLICATE` naming every SKU on two of the items.
    */
-  entries(options?: RoleCallOptions): Promise<readonly SkuMappingEntry[]>;
+  listingsOf(
+    items: readonly { readonly inventoryItemId: string; readonly sku: string | null }[],
+  ): Promise<ReadonlyMap<string, string>>;
   /** The channel's locations: the explicit ones, or the shop's active locations. */
   locations(options?: RoleCallOptions): Promise<readonly ShopifyLocationEntry[]>;
 }
@@ -320,34 +324,43 @@ export function createShopifyMapping(options: ShopifyMappingOptions): ShopifyMap
       remember([variant]);
       return listingOf(variant.inventoryItem.id, variant.sku, call);
     },
-    async entries(call) {
-      const entries = [...explicit.entries()];
-      if (discover) {
-        const variants = await client.variants(undefined, call);
-        remember(variants);
-        const skus = [
-          ...new Set(variants.flatMap((v) => (v.sku === null || v.sku === "" ? [] : [v.sku]))),
-        ].filter((sku) => explicit.findPlatformId(sku) === undefined);
-        const problems: OmnistockError[] = [];
-        for (const [sku, resolution] of judge(skus, variants)) {
-          if (resolution.ok) entries.push({ sku, platformId: resolution.inventoryItemId });
-          else problems.push(resolution.error);
-        }
-        const first = problems[0];
-        if (first !== undefined) {
-          throw new OmnistockError(
-            "MAPPING_DUPLICATE",
-            `Shopify SKUs that cannot be mapped: ${problems.map((p) => p.message).join("; ")}`,
-            {
-              platform: "shopify",
-              issues: problems.map((p) => ({ path: [String(p.details.sku)], message: p.message })),
-              details: { skus: problems.map((p) => p.details.sku), shop: client.shop },
-            },
-          );
+    async listingsOf(items) {
+      const out = new Map<string, string>();
+      const bySku = new Map<string, Set<string>>();
+      for (const { inventoryItemId, sku } of items) {
+        const fixed = explicit.findSku(inventoryItemId);
+        if (fixed !== undefined) out.set(inventoryItemId, fixed);
+        // An explicitly mapped SKU belongs to its item alone: another item with it is not ours.
+        else if (
+          discover &&
+          sku !== null &&
+          sku !== "" &&
+          explicit.findPlatformId(sku) === undefined
+        )
+          bySku.set(sku, (bySku.get(sku) ?? new Set()).add(inventoryItemId));
+      }
+      const problems: OmnistockError[] = [];
+      for (const [sku, ids] of bySku) {
+        const [only, ...others] = ids;
+        if (only === undefined) continue;
+        if (others.length > 0) problems.push(duplicate(sku, [...ids]));
+        else {
+          skuOfItem.set(only, sku);
+          out.set(only, sku);
         }
       }
-      // The explicit and discovered entries together must still be one-to-one.
-      return createSkuMapping("shopify", entries).entries();
+      if (problems.length > 0) {
+        throw new OmnistockError(
+          "MAPPING_DUPLICATE",
+          `Shopify SKUs on more than one inventory item: ${problems.map((p) => p.message).join("; ")}`,
+          {
+            platform: "shopify",
+            issues: problems.map((p) => ({ path: [String(p.details.sku)], message: p.message })),
+            details: { skus: problems.map((p) => p.details.sku), shop: client.shop },
+          },
+        );
+      }
+      return out;
     },
     locations(call) {
       if (locationMap !== undefined) {

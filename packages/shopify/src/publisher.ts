@@ -366,17 +366,22 @@ export function createShopifyPublisher(options: ShopifyPublisherOptions): Channe
 
   /** Every mapped listing's `available` at every channel location, a page at a time. */
   async function snapshot(call: RoleCallOptions | undefined): Promise<ChannelLevel[]> {
-    const entries = await mapping.entries(call);
-    const skuOf = new Map(entries.map((e) => [e.platformId, e.sku]));
-    const levels: ChannelLevel[] = [];
+    const read: {
+      channelLocationId: string;
+      inventoryItemId: string;
+      sku: string | null;
+      available: number;
+    }[] = [];
     for (const { channelLocationId, locationId } of await mapping.locations(call)) {
-      for (const level of await client.locationLevels(locationId, call)) {
-        const listingId = skuOf.get(level.inventoryItemId);
-        if (listingId !== undefined)
-          levels.push({ listingId, channelLocationId, quantity: level.available });
-      }
+      for (const level of await client.locationLevels(locationId, call))
+        read.push({ channelLocationId, ...level });
     }
-    return levels;
+    // Each level names its item's SKU: no catalog scan is needed to map them.
+    const listings = await mapping.listingsOf(read);
+    return read.flatMap(({ channelLocationId, inventoryItemId, available }): ChannelLevel[] => {
+      const listingId = listings.get(inventoryItemId);
+      return listingId === undefined ? [] : [{ listingId, channelLocationId, quantity: available }];
+    });
   }
 }
 

@@ -93,7 +93,10 @@ export const locationLevelsAnswerSchema = z.object({
   location: z
     .object({
       inventoryLevels: connectionSchema(
-        z.object({ item: z.object({ id: gid }), quantities: availableSchema }),
+        z.object({
+          item: z.object({ id: gid, sku: z.string().nullable() }),
+          quantities: availableSchema,
+        }),
       ),
     })
     .nullable(),

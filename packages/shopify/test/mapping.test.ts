@@ -88,7 +88,12 @@ describe("Shopify mapping", () => {
     const found = await mapping.resolveSkus(["MUG-RED", "CUP-SET"]);
     expect(found.get("MUG-RED")).toMatchObject({ ok: true, inventoryItemId: mug.inventoryItemId });
     expect(found.get("CUP-SET")).toMatchObject({ ok: false });
-    expect(await mapping.entries()).toEqual([{ sku: "MUG-RED", platformId: mug.inventoryItemId }]);
+    expect(
+      await mapping.listingsOf([
+        { inventoryItemId: mug.inventoryItemId, sku: "MUG-RED" },
+        { inventoryItemId: set.inventoryItemId, sku: "CUP-SET" },
+      ]),
+    ).toEqual(new Map([[mug.inventoryItemId, "MUG-RED"]]));
     expect(await mapping.locations()).toEqual([{ channelLocationId: "web", locationId: web }]);
     expect(await mapping.resolveLocation(undefined)).toBe(web);
     await expect(mapping.resolveLocation("mall")).rejects.toSatisfy((e) =>
