@@ -34,7 +34,7 @@ export interface ShopifyMappingOptions {
   readonly defaultLocation?: string;
   /**
    * Whether SKUs missing from `items` are looked up on Shopify (`productVariants` by
-   * SKU), and the whole catalog scanned for a full snapshot.
+   * SKU), and the levels of a full snapshot mapped by their items' own SKUs.
    * @default true
    */
   readonly discover?: boolean;
