@@ -34,6 +34,8 @@ export interface ShopifyOrderFacts {
   /** The Shopify location the order was placed at (point of sale), if any. */
   readonly locationId: string | undefined;
   readonly lines: readonly ShopifyLineFacts[];
+  /** The shipment's tracking, where a fulfilment carries it. */
+  readonly tracking?: { readonly company?: string; readonly number: string };
 }
 
 /** A refund, as webhooks and polling both report it. */
@@ -112,6 +114,7 @@ export async function shopifyOrderReport(
     status,
     lines,
     ...(channelLocationId === undefined ? {} : { channelLocationId }),
+    ...(status === "fulfilled" && order.tracking !== undefined ? { tracking: order.tracking } : {}),
   };
 }
 

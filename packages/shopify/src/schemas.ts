@@ -176,6 +176,14 @@ export const orderWebhookSchema = z.object({
   cancelled_at: dateTime.nullable().optional(),
   location_id: legacyId.nullable().optional(),
   line_items: z.array(webhookLineSchema),
+  fulfillments: z
+    .array(
+      z.object({
+        tracking_company: z.string().nullable().optional(),
+        tracking_number: z.string().nullable().optional(),
+      }),
+    )
+    .optional(),
 });
 
 /** The refund of `refunds/create` (REST-shaped). */

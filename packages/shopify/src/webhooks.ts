@@ -181,6 +181,7 @@ export function createShopifyWebhookReceiver(
               sku: l.sku,
               quantity: l.quantity,
             })),
+            ...trackingOf(order.fulfillments),
           },
           status,
           context,
@@ -226,6 +227,20 @@ export function createShopifyWebhookReceiver(
     }
     return { platform: "shopify", topic, deliveryId, events: [], orders, levels };
   });
+}
+
+/** The tracking of the first fulfilment that has a tracking number. */
+function trackingOf(fulfillments: z.output<typeof orderWebhookSchema>["fulfillments"]): {
+  tracking?: { company?: string; number: string };
+} {
+  const shipped = fulfillments?.find(
+    (f) => typeof f.tracking_number === "string" && f.tracking_number !== "",
+  );
+  if (shipped?.tracking_number === undefined || shipped.tracking_number === null) return {};
+  const company = shipped.tracking_company ?? undefined;
+  return {
+    tracking: { number: shipped.tracking_number, ...(company === undefined ? {} : { company }) },
+  };
 }
 
 /** Options of {@link shopifyWebhookHeaders}. */

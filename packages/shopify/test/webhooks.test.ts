@@ -262,6 +262,19 @@ describe("Shopify webhook verification and parsing", () => {
     expect(other).toMatchObject({ topic: "products/update", orders: [], levels: [], events: [] });
   });
 
+  it("carries a fulfilment's tracking on the fulfilled order", async () => {
+    const fulfilled = {
+      ...order,
+      fulfillments: [{ tracking_company: "DHL", tracking_number: "JD0142" }],
+    };
+    const delivery = await receiver.receive(deliver(fulfilled, { topic: "orders/fulfilled" }));
+    expect(delivery.orders[0]).toMatchObject({
+      status: "fulfilled",
+      eventId: "shopify-eu:order:5678901234567:fulfilled",
+      tracking: { company: "DHL", number: "JD0142" },
+    });
+  });
+
   it("signs as Shopify does: base64 HMAC-SHA256 of the raw body", () => {
     expect(signShopifyWebhook("{}", "secret")).toBe("dzJZAsrKgS3CWXM6rNBGtzgXNyx3e42VtAJkdHRRbhM=");
   });
