@@ -19,6 +19,7 @@ import {
   type BigCommerceOrderProductRecord,
   type BigCommerceOrderRecord,
   type BigCommerceProductRecord,
+  type BigCommerceShipmentRecord,
   type BigCommerceVariantRecord,
   inventoryItemSchema,
   locationSchema,
@@ -26,6 +27,7 @@ import {
   orderSchema,
   pageSchema,
   productSchema,
+  shipmentSchema,
   transactionSchema,
   variantSchema,
 } from "./schemas.js";
@@ -133,6 +135,8 @@ export interface BigCommerceClient {
   order(id: number, options?: RoleCallOptions): Promise<BigCommerceOrderRecord | undefined>;
   /** The lines of an order (`GET /v2/orders/{id}/products`, every page). */
   orderProducts(id: number, options?: RoleCallOptions): Promise<BigCommerceOrderProductRecord[]>;
+  /** The shipments of an order (`GET /v2/orders/{id}/shipments`, every page; 204 is none). */
+  orderShipments(id: number, options?: RoleCallOptions): Promise<BigCommerceShipmentRecord[]>;
 }
 
 /** The most items BigCommerce takes in one inventory adjustment. */
@@ -379,6 +383,14 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
         orderProductSchema,
         `/v2/orders/${id}/products`,
         "BigCommerce order products",
+        {},
+        call.signal,
+      ),
+    orderShipments: (id, call = {}) =>
+      v2All(
+        shipmentSchema,
+        `/v2/orders/${id}/shipments`,
+        "BigCommerce order shipments",
         {},
         call.signal,
       ),

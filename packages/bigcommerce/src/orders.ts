@@ -9,7 +9,11 @@ import {
 } from "@omnistock/core";
 import { z } from "zod";
 import type { BigCommerceClient } from "./client.js";
-import type { BigCommerceOrderProductRecord, BigCommerceOrderRecord } from "./schemas.js";
+import type {
+  BigCommerceOrderProductRecord,
+  BigCommerceOrderRecord,
+  BigCommerceShipmentRecord,
+} from "./schemas.js";
 
 /**
  * What a BigCommerce order status means for stock, by `status_id`: `undefined` for an order
@@ -56,8 +60,9 @@ export interface BigCommerceOrderMapping {
  * The channel order a BigCommerce order reports now, or `undefined` when it reports nothing
  * for stock (an incomplete order, an unknown status, no line with a SKU).
  *
- * The event id is the order id and what it reports (`placed`, `cancelled`, `fulfilled`,
- * `refunded`, or for a partial refund the units refunded so far), so the same change seen
+ * The event id is the order id and what it reports (`placed`, `cancelled`, `fulfilled` —
+ * with the tracking number once there is one —, `refunded`, or for a partial refund the
+ * units refunded so far), so the same change seen
  * by webhook and by polling, or twice, is one event; an edit that changes nothing for stock
  * keeps the id.
  *
@@ -72,6 +77,7 @@ export function channelOrderOf(
   order: BigCommerceOrderRecord,
   products: readonly BigCommerceOrderProductRecord[],
   mapping: BigCommerceOrderMapping,
+  shipments: readonly BigCommerceShipmentRecord[] = [],
 ): ChannelOrder | undefined {
   const meaning = ORDER_STATUSES[order.status_id];
   if (meaning === undefined) return undefined;
@@ -93,6 +99,14 @@ export function channelOrderOf(
     lines = withSku.map((p) => ({ listingId: p.sku, quantity: p.quantity }));
   }
   if (lines.length === 0) return undefined;
+  const shipment = shipments.find((s) => s.tracking_number !== "");
+  const company = shipment?.tracking_carrier || shipment?.shipping_provider || undefined;
+  const tracking =
+    meaning === "fulfilled" && shipment !== undefined
+      ? { number: shipment.tracking_number, ...(company === undefined ? {} : { company }) }
+      : undefined;
+  // Tracking may come after the status: a report with it is a new report.
+  if (tracking !== undefined) change = `fulfilled:${tracking.number}`;
   const orderId = String(order.id);
   return {
     eventId: `bigcommerce:${mapping.channelId}:order:${orderId}:${change}`,
@@ -104,7 +118,27 @@ export function channelOrderOf(
     ...(mapping.channelLocationId === undefined
       ? {}
       : { channelLocationId: mapping.channelLocationId }),
+    ...(tracking === undefined ? {} : { tracking }),
   };
+}
+
+/**
+ * Fetches what an order needs to become a channel order (its lines, and for a shipped one
+ * its shipments) and maps it with {@link channelOrderOf}.
+ */
+export async function fetchChannelOrder(
+  client: BigCommerceClient,
+  order: BigCommerceOrderRecord,
+  mapping: BigCommerceOrderMapping,
+  call: RoleCallOptions = {},
+): Promise<ChannelOrder | undefined> {
+  const meaning = ORDER_STATUSES[order.status_id];
+  if (meaning === undefined) return undefined;
+  const [products, shipments] = await Promise.all([
+    client.orderProducts(order.id, call),
+    meaning === "fulfilled" ? client.orderShipments(order.id, call) : [],
+  ]);
+  return channelOrderOf(order, products, mapping, shipments);
 }
 
 /** Options of {@link createBigCommerceOrderSource}. */
@@ -177,11 +211,7 @@ export function createBigCommerceOrderSource(options: BigCommerceOrderSourceOpti
       }
       // The lines are fetched side by side, as many at once as the client sends.
       const mapped = await Promise.all(
-        changed
-          .filter((order) => ORDER_STATUSES[order.status_id] !== undefined)
-          .map(async (order) =>
-            channelOrderOf(order, await client.orderProducts(order.id, call), options),
-          ),
+        changed.map((order) => fetchChannelOrder(client, order, options, call)),
       );
       const orders = mapped.filter((order): order is ChannelOrder => order !== undefined);
       // No order yet and no start: the epoch, which means every order, as no cursor does.

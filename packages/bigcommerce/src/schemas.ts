@@ -108,6 +108,16 @@ export const orderProductSchema = z.object({
 /** A BigCommerce v2 order line. */
 export type BigCommerceOrderProductRecord = z.output<typeof orderProductSchema>;
 
+/** A shipment of an order (`GET /v2/orders/{id}/shipments`), only the tracking the adapter reads. */
+export const shipmentSchema = z.object({
+  id,
+  tracking_number: z.string(),
+  tracking_carrier: z.string().optional(),
+  shipping_provider: z.string().optional(),
+});
+/** A BigCommerce order shipment. */
+export type BigCommerceShipmentRecord = z.output<typeof shipmentSchema>;
+
 /** The light body of every BigCommerce webhook: the resource is fetched afterwards. */
 export const webhookBodySchema = z.object({
   scope: z.string().min(1),
@@ -132,3 +142,6 @@ export const productInventoryWebhookDataSchema = z.object({
   type: z.literal("product"),
   inventory: z.object({ product_id: id }),
 });
+
+/** The `data` of a `store/shipment/*` webhook. */
+export const shipmentWebhookDataSchema = z.object({ type: z.literal("shipment"), id, orderId: id });

@@ -11,10 +11,11 @@ import { type StandardWebhookSecret, verifyStandardWebhook } from "@omnistock/tr
 import { z } from "zod";
 import type { BigCommerceClient } from "./client.js";
 import { type BigCommerceLocationOptions, createLocationMap, levelsFrom } from "./locations.js";
-import { type BigCommerceOrderMapping, channelOrderOf } from "./orders.js";
+import { type BigCommerceOrderMapping, fetchChannelOrder } from "./orders.js";
 import {
   orderWebhookDataSchema,
   productInventoryWebhookDataSchema,
+  shipmentWebhookDataSchema,
   skuInventoryWebhookDataSchema,
   webhookBodySchema,
 } from "./schemas.js";
@@ -26,6 +27,12 @@ export const ORDER_WEBHOOK_SCOPES: ReadonlySet<string> = new Set([
   "store/order/statusUpdated",
   "store/order/archived",
   "store/order/refund/created",
+]);
+
+/** Shipment scopes: their order is fetched too, to report it fulfilled with its tracking. */
+export const SHIPMENT_WEBHOOK_SCOPES: ReadonlySet<string> = new Set([
+  "store/shipment/created",
+  "store/shipment/updated",
 ]);
 
 /**
@@ -81,6 +88,7 @@ const optionsSchema = z.strictObject({
 });
 
 const orderBodySchema = z.object({ data: orderWebhookDataSchema });
+const shipmentBodySchema = z.object({ data: shipmentWebhookDataSchema });
 const skuBodySchema = z.object({ data: skuInventoryWebhookDataSchema });
 const productBodySchema = z.object({ data: productInventoryWebhookDataSchema });
 
@@ -90,7 +98,8 @@ const productBodySchema = z.object({ data: productInventoryWebhookDataSchema });
  * secrets) is checked before anything is parsed; then the light body is validated and,
  * for `store/order/created`, `updated`, `statusUpdated`, `archived` and `refund/created`,
  * the order and its lines are fetched through the client and reported as the channel
- * order they are now (the same as polling reports, with the same event id); for
+ * order they are now (the same as polling reports, with the same event id), and for
+ * `store/shipment/created` and `updated` the shipped order with its tracking; for
  * `store/sku/inventory/*` and `store/product/inventory/*`, the item's levels at the
  * channel's locations are read back and reported as `levels` (to recognise Omnistock's own
  * echo and spot edits made on BigCommerce). Other scopes are accepted and carry nothing. The delivery id is `webhook-id`, the same on every retry.
@@ -143,13 +152,16 @@ export function createBigCommerceWebhookReceiver(
     const body = parseWith(webhookBodySchema, json, "BigCommerce webhook", platform);
     const what = `BigCommerce webhook ${body.scope}`;
     const orders: ChannelOrder[] = [];
-    if (ORDER_WEBHOOK_SCOPES.has(body.scope)) {
-      const { data } = parseWith(orderBodySchema, json, what, platform);
-      const order = await client.order(data.id);
-      if (order !== undefined) {
-        const mapped = channelOrderOf(order, await client.orderProducts(data.id), options);
-        if (mapped !== undefined) orders.push(mapped);
-      }
+    const orderId = ORDER_WEBHOOK_SCOPES.has(body.scope)
+      ? parseWith(orderBodySchema, json, what, platform).data.id
+      : SHIPMENT_WEBHOOK_SCOPES.has(body.scope)
+        ? parseWith(shipmentBodySchema, json, what, platform).data.orderId
+        : undefined;
+    if (orderId !== undefined) {
+      const order = await client.order(orderId);
+      const mapped =
+        order === undefined ? undefined : await fetchChannelOrder(client, order, options);
+      if (mapped !== undefined) orders.push(mapped);
     }
     const levels: (ChannelLevel & { readonly channelId: string })[] = [];
     if (INVENTORY_WEBHOOK_SCOPES.has(body.scope)) {

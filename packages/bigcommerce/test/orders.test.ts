@@ -114,7 +114,7 @@ describe("BigCommerce order source", () => {
     const incomplete = control.placeOrder([{ sku: "MUG-RED", quantity: 1 }]);
     now += 2_000;
     control.setOrderStatus(placed.id, 5);
-    control.setOrderStatus(shipped.id, 2);
+    control.shipOrder(shipped.id, { trackingNumber: "1Z999", carrier: "ups" });
     control.setOrderStatus(refunded.id, 4);
     control.setOrderStatus(declined.id, 6);
     control.setOrderStatus(incomplete.id, 0);
@@ -127,6 +127,10 @@ describe("BigCommerce order source", () => {
       [refunded.id, "refunded", [true]],
       [declined.id, "cancelled", [undefined]],
     ]);
+    expect(second.orders[1]).toMatchObject({
+      eventId: `bigcommerce:bigcommerce:order:${shipped.id}:fulfilled:1Z999`,
+      tracking: { number: "1Z999", company: "ups" },
+    });
     expect(second.cursor).toBe(new Date(now).toISOString());
     // The boundary second is read again: the same reports, the same event ids.
     const again = await source.ordersSince(second.cursor);
@@ -184,6 +188,28 @@ describe("BigCommerce webhooks", () => {
       },
     ]);
     expect(cancelled?.orders.map((o) => o.eventId)).toEqual(created?.orders.map((o) => o.eventId));
+  });
+
+  it("reports a shipment as its order fulfilled, with the tracking", async () => {
+    const { control } = sandbox.bigcommerce!;
+    control.subscribe("store/shipment/*", hookUrl);
+    now += 1_000;
+    const order = control.placeOrder([{ sku: "TEE-S", quantity: 1 }]);
+    await deliveries();
+    control.shipOrder(order.id, { trackingNumber: "TRACK-1" });
+    const sent = await deliveries();
+    const bigcommerce = receiver();
+    const results = await Promise.all(sent.map((hook) => bigcommerce.receive(hook)));
+    expect(results.map((r) => r.topic)).toEqual([
+      "store/shipment/created",
+      "store/order/statusUpdated",
+    ]);
+    for (const result of results) {
+      expect(result.orders).toMatchObject([
+        { orderId: String(order.id), status: "fulfilled", tracking: { number: "TRACK-1" } },
+      ]);
+      expect(result.orders[0]?.tracking).not.toHaveProperty("company");
+    }
   });
 
   it("gives duplicate deliveries the same delivery id, and reordered ones converge on the order's state", async () => {

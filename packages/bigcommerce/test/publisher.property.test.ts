@@ -39,6 +39,7 @@ function recordingClient() {
     ordersModifiedSince: async () => [],
     order: async () => undefined,
     orderProducts: async () => [],
+    orderShipments: async () => [],
   };
   return { client, requests, most: () => most };
 }

@@ -25,6 +25,7 @@ const ENDPOINTS: readonly (readonly [RegExp, string, string])[] = [
   [/^\/v2\/orders$/, "orders.v2.oas2.yml", "/orders"],
   [/^\/v2\/orders\/\d+$/, "orders.v2.oas2.yml", "/orders/{order_id}"],
   [/^\/v2\/orders\/\d+\/products$/, "orders.v2.oas2.yml", "/orders/{order_id}/products"],
+  [/^\/v2\/orders\/\d+\/shipments$/, "orders.v2.oas2.yml", "/orders/{order_id}/shipments"],
 ];
 
 /**
@@ -78,6 +79,9 @@ describeWithSpecs("BigCommerce adapter requests against the official OpenAPI des
     await publisher.confirm(outcomes.flatMap((o) => (o.status === "pending" ? [o] : [])));
     await publisher.readLevels();
     const order = control.placeOrder([{ sku: "TEE-S", quantity: 1 }]);
+    control.shipOrder(control.placeOrder([{ sku: "TEE-M", quantity: 1 }]).id, {
+      trackingNumber: "1Z999",
+    });
     await createBigCommerceOrderSource({ client, channelId: "bigcommerce" }).ordersSince(undefined);
     const body = JSON.stringify({
       scope: "store/order/created",
@@ -130,6 +134,7 @@ describeWithSpecs("BigCommerce adapter requests against the official OpenAPI des
 
   it("calls only described endpoints, with the spec's query parameters and the X-Auth-Token", async () => {
     expect(recorder.requests.length).toBeGreaterThan(8);
+    expect(recorder.requests.some((r) => r.url.pathname.endsWith("/shipments"))).toBe(true);
     for (const request of recorder.requests) {
       const { file, template } = endpointOf(request.url);
       const document = (await loadSpec(file)) as unknown as {
