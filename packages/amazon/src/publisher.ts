@@ -67,6 +67,13 @@ export interface AmazonPublisherOptions {
    * @default 900000 (15 minutes)
    */
   readonly fbaRefreshMs?: number;
+  /**
+   * Non-urgent batches smaller than this go by `patchListingsItem` too: a feed takes
+   * minutes to apply and Amazon allows five in five minutes, so feeds are kept for bulk
+   * work and a trickle of changes does not use them up.
+   * @default 25
+   */
+  readonly feedFrom?: number;
   /** @default Date.now */
   readonly clock?: () => number;
 }
@@ -87,6 +94,7 @@ const optionsSchema = z.strictObject({
   maxBatch: z.number().int().min(1).max(FEED_MAX_MESSAGES).optional(),
   confirmWithinMs: z.number().int().nonnegative().optional(),
   fbaRefreshMs: z.number().int().nonnegative().optional(),
+  feedFrom: z.number().int().min(1).optional(),
   clock: z.custom<() => number>((value) => typeof value === "function").optional(),
 });
 
@@ -153,6 +161,7 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
   const defaultProductType = options.productType ?? "PRODUCT";
   const confirmWithin = options.confirmWithinMs ?? 1_800_000;
   const fbaRefresh = options.fbaRefreshMs ?? 900_000;
+  const feedFrom = options.feedFrom ?? 25;
   const clock = options.clock ?? Date.now;
   const productType = (sellerSku: string) => productTypeOf(sellerSku) ?? defaultProductType;
 
@@ -291,7 +300,7 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
       const skus = updates.map((u) => mapping.toPlatformId(u.listingId));
       const outcomes: (PublishOutcome | undefined)[] = new Array(updates.length);
       const fbaSkus = await fbaQuantities(false, signal);
-      const urgent: number[] = [];
+      const byPatch: number[] = [];
       const bulk: { index: number; sellerSku: string; quantity: number }[] = [];
       updates.forEach((update, index) => {
         const sellerSku = skus[index] as string;
@@ -302,12 +311,13 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
             reason: "FULFILLED_BY_CHANNEL",
             message: `Seller SKU "${sellerSku}" is fulfilled by Amazon: its stock is Amazon's to set`,
           };
-        } else if (update.urgent) urgent.push(index);
+        } else if (update.urgent) byPatch.push(index);
         else bulk.push({ index, sellerSku, quantity: update.quantity });
       });
+      if (bulk.length < feedFrom) byPatch.push(...bulk.splice(0).map((b) => b.index));
 
       const settled = await Promise.allSettled([
-        ...urgent.map(async (index) => {
+        ...byPatch.map(async (index) => {
           outcomes[index] = await patchOne(
             updates[index] as QuantityToPublish,
             skus[index] as string,

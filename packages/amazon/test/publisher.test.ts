@@ -39,6 +39,8 @@ const publisherWith = (
     sellerId: sandbox.amazon!.credentials.sellerId,
     marketplaceIds: [sandbox.amazon!.credentials.marketplaceId],
     listings,
+    // Every non-urgent batch by feed, however small, unless a test says otherwise.
+    feedFrom: 1,
     ...extra,
   });
 
@@ -82,6 +84,31 @@ describe("Amazon publisher: urgent updates by patchListingsItem", () => {
     control.settle();
     expect(await publisher.confirm([outcome])).toMatchObject([
       { status: "published", update: { listingId: "MUG-RED", quantity: 3 } },
+    ]);
+  });
+
+  it("sends a small non-urgent batch by patch, keeping feeds for bulk work", async () => {
+    const recorder = recordingFetch();
+    const publisher = publisherWith(sandboxClient(sandbox, { fetch: recorder.fetch }), {
+      feedFrom: 3,
+    });
+    const small = await publisher.publish([
+      update("MUG-RED", 4, false),
+      update("TEA-EARL", 5, false),
+    ]);
+    expect(small.map((o) => (o.status === "pending" ? o.receipt.split(":")[0] : o.status))).toEqual(
+      ["patch", "patch"],
+    );
+    expect(recorder.requests.some((r) => r.url.pathname.includes("/feeds/"))).toBe(false);
+    const bulk = await publisher.publish([
+      update("MUG-RED", 4, false),
+      update("TEA-EARL", 5, false),
+      update("POT-BLUE", 6, false),
+    ]);
+    expect(bulk.map((o) => (o.status === "pending" ? o.receipt.split(":")[0] : o.status))).toEqual([
+      "feed",
+      "feed",
+      "feed",
     ]);
   });
 

@@ -44,6 +44,7 @@ describeWithSpecs("Amazon adapter requests against the official SP-API models", 
       sellerId: credentials.sellerId,
       marketplaceIds: [credentials.marketplaceId],
       listings,
+      feedFrom: 1,
     });
     const outcomes = await publisher.publish([
       { listingId: "MUG-RED", quantity: 2, previous: 10, urgent: true },
