@@ -97,6 +97,57 @@ describe("Shopify client", () => {
     expect(String(isOmnistockError(refused) && refused.message)).not.toContain("shpat_secret");
   });
 
+  it("waits out an HTTP 429 with its Retry-After and a THROTTLED answer, then succeeds", async () => {
+    const answers = [
+      new Response(JSON.stringify({ errors: "Exceeded 2 calls per second" }), {
+        status: 429,
+        headers: { "content-type": "application/json", "retry-after": "0.01" },
+      }),
+      new Response(
+        JSON.stringify({
+          errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
+          extensions: {
+            cost: {
+              requestedQueryCost: 252,
+              actualQueryCost: null,
+              throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 251, restoreRate: 100 },
+            },
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      ),
+      new Response(
+        JSON.stringify({
+          data: {
+            locations: {
+              nodes: [{ id: "gid://shopify/Location/1", name: "Web", isActive: true }],
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
+          extensions: cost,
+        }),
+        { headers: { "content-type": "application/json" } },
+      ),
+    ];
+    const waits: number[] = [];
+    const client = createShopifyClient({
+      shop: "example.myshopify.com",
+      accessToken: "shpat_secret",
+      http: {
+        fetch: async () => answers.shift() ?? new Response(null, { status: 500 }),
+        onEvent: (event) => {
+          if (event.type === "retry") waits.push(event.delayMs);
+        },
+      },
+    });
+    expect(await client.locations()).toEqual([
+      { id: "gid://shopify/Location/1", name: "Web", isActive: true },
+    ]);
+    // The THROTTLED answer asked for 1 point more than it had, at 100 a second: 10 ms.
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThanOrEqual(10);
+  });
+
   it("reserves the cost Shopify last reported for an operation, its estimate before", async () => {
     const real = createShopifyLimiter();
     const reserved: number[] = [];
