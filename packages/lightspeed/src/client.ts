@@ -6,8 +6,10 @@ import {
   type HttpClientOptions,
   LIGHTSPEED_WINDOW_MS,
   type RequestOptions,
+  systemSleep,
 } from "@omnistock/transport";
 import { z } from "zod";
+import { countUntilAnswered } from "./answer-window.js";
 import { checkOptions, fn } from "./options.js";
 import {
   collectionSchema,
@@ -152,6 +154,8 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   if ("personalToken" in auth) secrets.push(auth.personalToken);
   else secrets.push(auth.oauth.clientSecret, auth.oauth.refreshToken);
   const clock = options.http?.clock ?? Date.now;
+  const sleep = options.http?.sleep ?? systemSleep;
+  const registers = options.registers ?? 1;
   const session = "oauth" in auth ? sessionOf(options.baseUrl, auth.oauth) : undefined;
 
   const http: HttpClient = createHttpClient({
@@ -161,12 +165,15 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     retry: { maxRetryAfterMs: LIGHTSPEED_WINDOW_MS + 1_000, ...options.http?.retry },
     platform: "lightspeed",
     baseUrl: options.baseUrl,
-    limiter: createLightspeedLimiter({
-      registers: options.registers ?? 1,
-      // The limiter waits on the same time as the client, real or simulated.
-      ...(options.http?.clock === undefined ? {} : { clock: options.http.clock }),
-      ...(options.http?.sleep === undefined ? {} : { sleep: options.http.sleep }),
-    }),
+    limiter: countUntilAnswered(
+      createLightspeedLimiter({
+        registers,
+        // The limiter waits on the same time as the client, real or simulated.
+        ...(options.http?.clock === undefined ? {} : { clock: options.http.clock }),
+        ...(options.http?.sleep === undefined ? {} : { sleep: options.http.sleep }),
+      }),
+      { limit: 300 * registers + 50, windowMs: LIGHTSPEED_WINDOW_MS, clock, sleep },
+    ),
     secrets,
     auth: async () => ({ authorization: `Bearer ${await token()}` }),
   });

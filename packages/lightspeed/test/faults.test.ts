@@ -217,3 +217,38 @@ describe("Lightspeed adapter under injected faults", () => {
     expect(control.inventory("SKU-4", main)).toBe(before - 1);
   });
 });
+
+describe("Lightspeed rate limit", () => {
+  it("sends nothing into the store's old window when the first request of a window was slow to arrive", async () => {
+    const store = await startSandbox({ lightspeed: {}, clock: () => now });
+    const { control, url, credentials } = store.lightspeed!;
+    control.addRegister(control.addOutlet("Only").id);
+    let requests = 0;
+    const statuses: number[] = [];
+    const client = createLightspeedClient({
+      baseUrl: url,
+      auth: { personalToken: credentials.personalToken },
+      http: {
+        clock: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+        // Every 350th request takes two seconds to reach the store; the rest none.
+        fetch: async (input, init) => {
+          if (requests++ % 350 === 0) now += 2_000;
+          const response = await fetch(new Request(input, init));
+          statuses.push(response.status);
+          return response;
+        },
+      },
+    });
+    const started = now;
+    for (let i = 0; i < 400; i++) await client.outlets();
+    expect(statuses.filter((s) => s === 429)).toEqual([]);
+    expect(statuses).toHaveLength(800);
+    // Three windows were needed, and not much more.
+    expect(now - started).toBeGreaterThanOrEqual(600_000);
+    expect(now - started).toBeLessThan(620_000);
+    await store.close();
+  });
+});
