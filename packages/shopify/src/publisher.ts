@@ -79,10 +79,11 @@ interface Target {
  * sending the same batch again (a retry after a lost answer, a redelivered outbox batch)
  * reuses the key and Shopify applies it once.
  *
- * Note: two batches with the very same input share a key too; within Shopify's retention
- * window the second is answered from the first. Compare-and-set makes that harmless: a
- * batch is only identical when it moves the same levels from the same values to the same
- * values.
+ * Note: two batches with the very same input share a key too, and within Shopify's
+ * retention window the second is answered from the first without being applied. That
+ * needs the same levels moved from the same values to the same values: only when an edit
+ * on Shopify put back exactly the value Omnistock had replaced does a re-publish do
+ * nothing, and reconciliation then finds the drift.
  *
  * @example
  * ```ts
@@ -200,6 +201,8 @@ export function createShopifyPublisher(options: ShopifyPublisherOptions): Channe
         const actual = await client.levels(stale, call);
         stale.forEach((t, i) => {
           const shown = actual[i];
+          // Shopify already shows the quantity (an earlier try of this write got through):
+          // that is published, not a conflict.
           outcomes[t.index] =
             shown === undefined
               ? rejected(
@@ -207,7 +210,9 @@ export function createShopifyPublisher(options: ShopifyPublisherOptions): Channe
                   "ITEM_NOT_STOCKED_AT_LOCATION",
                   "The item is no longer stocked at the location",
                 )
-              : { status: "stale", update: t.update, actual: shown };
+              : shown === t.update.quantity
+                ? { status: "published", update: t.update }
+                : { status: "stale", update: t.update, actual: shown };
         });
       }
       for (const t of unstocked) {
