@@ -4,7 +4,6 @@
  * syncs them.
  */
 import { createAmazonClient, createAmazonPublisher } from "@omnistock/amazon";
-import { type ChannelOrder, createWebhookReceiver, type WebhookReceiver } from "@omnistock/core";
 import {
   createLightspeedClient,
   createLightspeedSalesSink,
@@ -119,27 +118,12 @@ export async function startShop(): Promise<Shop> {
         secrets: [ls.credentials.clientSecret],
         locationOf,
       }),
-      shopify: anyOutlet(
-        createShopifyWebhookReceiver({
-          channelId: "web",
-          secrets: [shop.credentials.webhookSecret],
-          shop: shop.credentials.shop,
-        }),
-      ),
+      shopify: createShopifyWebhookReceiver({
+        channelId: "web",
+        secrets: [shop.credentials.webhookSecret],
+        shop: shop.credentials.shop,
+      }),
     },
   };
   return { sandbox, tenant, outlets, shopify: { variants, locationId } };
-}
-
-/**
- * Shopify names the location that took an order; the "web" channel sells the sum of both
- * outlets and has no locations of its own, and the engine refuses an order for a channel
- * location the catalog does not have. Without it, the order is routed to any outlet.
- */
-function anyOutlet(receiver: WebhookReceiver): WebhookReceiver {
-  const strip = ({ channelLocationId: _, ...order }: ChannelOrder): ChannelOrder => order;
-  return createWebhookReceiver(receiver.platform, async (request) => {
-    const delivery = await receiver.receive(request);
-    return { ...delivery, orders: delivery.orders.map(strip) };
-  });
 }

@@ -9,12 +9,7 @@ import {
   createAmazonOrderSource,
   createAmazonPublisher,
 } from "@omnistock/amazon";
-import {
-  type CatalogConfig,
-  createWebhookReceiver,
-  type OrderSource,
-  type WebhookReceiver,
-} from "@omnistock/core";
+import { type CatalogConfig, createWebhookReceiver, type WebhookReceiver } from "@omnistock/core";
 import {
   createLightspeedClient,
   createLightspeedSalesSink,
@@ -154,9 +149,7 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
       }),
     ],
     orderSources: [
-      channelWideSource(
-        createShopifyOrderSource({ client: shopify, channelId: "shopify", mapping }),
-      ),
+      createShopifyOrderSource({ client: shopify, channelId: "shopify", mapping }),
       createAmazonOrderSource({
         client: amazon,
         channelId: "amazon",
@@ -171,7 +164,7 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
         secrets: [ls.credentials.clientSecret],
         locationOf,
       }),
-      shopify: channelWideReceiver(
+      shopify: channelWideLevels(
         createShopifyWebhookReceiver({
           channelId: "shopify",
           secrets: [shop.credentials.webhookSecret],
@@ -190,34 +183,15 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
 }
 
 /*
- * Shopify names its location on every order and level, but this channel is fed by the sum
- * of the outlets and has no locations of its own in the catalog: the engine refuses an
- * order for a channel location the catalog does not have, and does not take such a level
- * for the listing's. Without the location, an order is routed to any outlet feeding the
- * channel, and a level is compared with what the listing was last published at.
+ * Shopify names its location on every level it announces, but this channel is fed by the
+ * sum of the outlets and has no locations of its own in the catalog, and the engine does
+ * not take a level at a channel location for the listing's. Without the location, the
+ * level is compared with what the listing was last published at.
  */
-function withoutLocation<T extends { readonly channelLocationId?: string }>(item: T): T {
-  const { channelLocationId: _, ...rest } = item;
-  return rest as T;
-}
-
-function channelWideReceiver(receiver: WebhookReceiver): WebhookReceiver {
+function channelWideLevels(receiver: WebhookReceiver): WebhookReceiver {
   return createWebhookReceiver(receiver.platform, async (request) => {
     const delivery = await receiver.receive(request);
-    return {
-      ...delivery,
-      orders: delivery.orders.map(withoutLocation),
-      levels: delivery.levels.map(withoutLocation),
-    };
+    const levels = delivery.levels.map(({ channelLocationId: _, ...level }) => level);
+    return { ...delivery, levels };
   });
-}
-
-function channelWideSource(source: OrderSource): OrderSource {
-  return {
-    ...source,
-    async ordersSince(cursor, options) {
-      const read = await source.ordersSince(cursor, options);
-      return { ...read, orders: read.orders.map(withoutLocation) };
-    },
-  };
 }
