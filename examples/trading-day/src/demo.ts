@@ -104,6 +104,12 @@ console.log(
 );
 console.log(`Parked updates: ${parked.length}`);
 console.log(`Channels off the oracle: ${verdict.mismatches.length}`);
+if (process.env.OMNISTOCK_DEMO_DEBUG) {
+  console.log(JSON.stringify(parked, null, 1).slice(0, 3000));
+  const byChannel = new Map<string, number>();
+  for (const m of verdict.mismatches) byChannel.set(m.channelId, (byChannel.get(m.channelId) ?? 0) + 1);
+  console.log([...byChannel], verdict.mismatches.slice(0, 12));
+}
 
 const why = new Table({
   head: ["SKU", "channel", "shows", "why"],

@@ -46,6 +46,8 @@ export interface WorldEngineOptions {
   readonly polling?: SyncEngineOptions["polling"];
   /** Retries of each HTTP request before the engine's own retry takes over. @default 2 */
   readonly retries?: number;
+  /** Per-attempt HTTP timeout. @default 5000 */
+  readonly timeoutMs?: number;
 }
 
 /** The engine for the world's tenant, with every adapter in place. */
@@ -55,7 +57,7 @@ export function createWorldEngine(
 ): SyncEngine {
   const http = {
     retry: { retries: options.retries ?? 2, minDelayMs: 20, maxDelayMs: 1_000 },
-    timeoutMs: 5_000,
+    timeoutMs: options.timeoutMs ?? 5_000,
   };
   const lightspeed = createLightspeedClient({
     baseUrl: world.lightspeed.url,

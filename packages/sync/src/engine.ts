@@ -534,32 +534,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const tenantId = tenant.options.id;
     const now = clock();
     const acks: OutboxAck[] = [];
+    /** The channel shows the entry's quantity: ack it, and record the latency. */
+    const confirmed = (entry: OutboxEntry, payload: QuantityPayload) => {
+      acks.push({ entry, published: [{ key: entry.key, quantity: payload.quantity }] });
+      tenant.published.set(entry.key, payload.quantity);
+      counters.published++;
+      const ms = now - entry.seenAt;
+      const name = `${tenantId}/${publisher.channelId}`;
+      let histogram = latency.get(name);
+      if (histogram === undefined) {
+        histogram = new LatencyHistogram();
+        latency.set(name, histogram);
+      }
+      histogram.record(ms);
+      emit({
+        type: "published",
+        tenantId,
+        channelId: publisher.channelId,
+        ref: payload.ref,
+        quantity: payload.quantity,
+        urgent: entry.urgent,
+        latencyMs: ms,
+      });
+    };
     for (const { entry, outcome } of outcomes) {
       const payload = entry.payload as QuantityPayload;
       switch (outcome.status) {
-        case "published": {
-          acks.push({ entry, published: [{ key: entry.key, quantity: payload.quantity }] });
-          tenant.published.set(entry.key, payload.quantity);
-          counters.published++;
-          const ms = now - entry.seenAt;
-          const name = `${tenantId}/${publisher.channelId}`;
-          let histogram = latency.get(name);
-          if (histogram === undefined) {
-            histogram = new LatencyHistogram();
-            latency.set(name, histogram);
-          }
-          histogram.record(ms);
-          emit({
-            type: "published",
-            tenantId,
-            channelId: publisher.channelId,
-            ref: payload.ref,
-            quantity: payload.quantity,
-            urgent: entry.urgent,
-            latencyMs: ms,
-          });
+        case "published":
+          confirmed(entry, payload);
           break;
-        }
         case "pending": {
           const confirmations = payload.receipt === undefined ? 0 : entry.attempts + 1;
           if (confirmations >= dispatch.maxConfirmations) {
@@ -583,9 +586,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             ref: payload.ref,
             actual: outcome.actual,
           });
-          if (outcome.actual === payload.quantity) {
-            acks.push({ entry, published: [{ key: entry.key, quantity: outcome.actual }] });
-          } else if (entry.attempts + 1 >= dispatch.maxAttempts) {
+          if (outcome.actual === payload.quantity) confirmed(entry, payload);
+          else if (entry.attempts + 1 >= dispatch.maxAttempts) {
             await park(tenant, entry, `compare-and-set refused ${entry.attempts + 1} times`);
           } else {
             await store.nack({

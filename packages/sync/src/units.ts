@@ -25,6 +25,7 @@ import {
   type SkuQuantity,
   type SlotQuantity,
   type StockEvent,
+  type StockEventOf,
   StockLevels,
 } from "@omnistock/core";
 import {
@@ -122,14 +123,19 @@ export function skusOfEvent(event: StockEvent): string[] {
  * whatever location the channel itself names.
  */
 function candidatesOf(catalog: Catalog, order: ChannelOrder): string[] {
-  const ci = catalog.channelIndex.get(order.channelId);
-  const channel = ci === undefined ? undefined : catalog.channels[ci];
-  const hasLocations =
-    channel?.slots.some((s) => catalog.channelSlots[s]?.channelLocationId !== undefined) ?? false;
   return routingCandidates(
     catalog,
     order.channelId,
-    hasLocations ? order.channelLocationId : undefined,
+    hasChannelLocations(catalog, order.channelId) ? order.channelLocationId : undefined,
+  );
+}
+
+/** Whether a channel's feed publishes per location of its own (`location`, `zones`). */
+function hasChannelLocations(catalog: Catalog, channelId: string): boolean {
+  const ci = catalog.channelIndex.get(channelId);
+  const channel = ci === undefined ? undefined : catalog.channels[ci];
+  return (
+    channel?.slots.some((s) => catalog.channelSlots[s]?.channelLocationId !== undefined) ?? false
   );
 }
 
@@ -180,7 +186,13 @@ export function buildUnit(context: UnitContext, input: UnitInput): BuiltUnit {
     for (const location of catalog.locations) positionKeys.push(positionKey(sku, location.id));
   const listingKeys = new Set<string>();
   for (const li of listings) for (const key of listingKeysOf(catalog, li)) listingKeys.add(key);
-  for (const level of input.levels) listingKeys.add(listingKey(level));
+  // A level a channel names by its own location, on a channel fed as a whole, is the channel's.
+  const levels = input.levels.map((level) =>
+    hasChannelLocations(catalog, level.channelId)
+      ? level
+      : { channelId: level.channelId, listingId: level.listingId, quantity: level.quantity },
+  );
+  for (const level of levels) listingKeys.add(listingKey(level));
 
   const eventIds = [...input.events.map((e) => e.id), ...orders.map(({ order }) => order.eventId)];
 
@@ -192,7 +204,7 @@ export function buildUnit(context: UnitContext, input: UnitInput): BuiltUnit {
       positionKeys,
       listingKeys: [...listingKeys],
       orderKeys: orders.map(({ order }) => orderKey(order.channelId, order.orderId)),
-      compute: (view) => computeUnit(context, input, orders, view),
+      compute: (view) => computeUnit(context, { ...input, levels }, orders, view),
     },
   };
 }
@@ -221,8 +233,13 @@ function computeUnit(
   };
   for (const event of input.events) {
     if (!fresh.has(event.id)) continue;
-    apply(event);
     applied++;
+    if (
+      event.type === "stock.counted" &&
+      outdated(positions.get(positionKey(event.sku, event.locationId)), event)
+    )
+      continue;
+    apply(event);
   }
 
   const records = new Map(view.orders);
@@ -426,6 +443,22 @@ function computeUnit(
       drifts,
     } satisfies UnitResult,
   };
+}
+
+/**
+ * Whether a count is older than the one the position holds by the source's own version:
+ * a webhook delayed behind a later one. Counts are stamped when they are received (the
+ * system of record gives versions, not times), so without this a late, older count would
+ * win by its later stamp.
+ */
+function outdated(position: Position | undefined, count: StockEventOf<"stock.counted">): boolean {
+  const held = position?.count;
+  return (
+    held !== undefined &&
+    count.version !== undefined &&
+    held.version >= 0 &&
+    count.version < held.version
+  );
 }
 
 /** The listing ref of a level, without extra fields. */

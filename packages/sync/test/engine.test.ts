@@ -200,6 +200,16 @@ describe("sync engine", () => {
     await engine.stop();
   });
 
+  it("keeps the newer count when an older one arrives late, by the source's version", async () => {
+    const { engine, market } = setup();
+    await engine.start();
+    await engine.applyEvents("acme", [{ ...counted("MUG", "main", 9, 7), at: 100 }]);
+    await engine.applyEvents("acme", [{ ...counted("MUG", "main", 10, 6), at: 200 }]);
+    await engine.idle();
+    expect(market.shows.get("MUG@")).toBe(7); // 9 less 15 %, not 10
+    await engine.stop();
+  });
+
   it("routes a channel order, commits it so every other channel drops at once, and releases it on cancel", async () => {
     const { engine, web, market } = setup();
     await engine.start();

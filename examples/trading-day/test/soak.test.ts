@@ -1,0 +1,70 @@
+import { createMemoryStore, type SyncEvent } from "@omnistock/sync";
+import { afterAll, describe, expect, it } from "vitest";
+import { createWorldEngine, serveWebhooks, type WebhookServer } from "../src/engine.js";
+import { verifyWorld } from "../src/oracle.js";
+import { startWorld, type World } from "../src/world.js";
+
+describe("a fault soak: 5xx, timeouts, 429 storms, duplicated, reordered and dropped webhooks on every sandbox", () => {
+  let world: World | undefined;
+  let server: WebhookServer | undefined;
+  let engine: ReturnType<typeof createWorldEngine> | undefined;
+  afterAll(async () => {
+    await engine?.stop();
+    await server?.close();
+    await world?.close();
+  });
+
+  it("converges to the oracle once the faults stop, with no oversold unit and nothing parked", async () => {
+    world = await startWorld({ seed: 23, skuCount: 10 });
+    const events: SyncEvent[] = [];
+    engine = createWorldEngine(world.description, {
+      store: createMemoryStore(),
+      onEvent: (e) => events.push(e),
+      dispatch: {
+        idleMs: 20,
+        confirmDelayMs: 200,
+        minBackoffMs: 20,
+        maxBackoffMs: 400,
+        maxAttempts: 30,
+      },
+      polling: { stockEveryMs: 500, ordersEveryMs: 500 },
+      timeoutMs: 500,
+      retries: 1,
+    });
+    server = await serveWebhooks(engine);
+    world.subscribe(server.url);
+    await engine.start();
+    await engine.idle({ timeoutMs: 60_000 });
+
+    world.setFaults({
+      api: {
+        serverErrorRate: 0.05,
+        timeoutRate: 0.02,
+        rateLimitRate: 0.05,
+        latencyMs: { min: 0, max: 30 },
+      },
+      webhooks: { dropRate: 0.1, duplicateRate: 0.1, reorderRate: 0.2, corruptSignatureRate: 0.02 },
+    });
+    for (const action of world.plan({ posSales: 60, onlineOrders: 40, bulkReceiptUnits: 300 }))
+      await world.play(action);
+    world.setFaults(undefined);
+    await Promise.all([
+      world.sandbox.lightspeed?.drainWebhooks(),
+      ...world.sandbox.shopify.map((s) => s.drainWebhooks()),
+      world.sandbox.amazon?.drainWebhooks(),
+      world.sandbox.bigcommerce?.drainWebhooks(),
+    ]);
+    await engine.pollNow();
+    await engine.idle({ timeoutMs: 120_000 });
+    await engine.pollNow();
+    await engine.idle({ timeoutMs: 120_000 });
+
+    const verdict = verifyWorld(world);
+    expect(events.some((e) => e.type === "throttled" || e.type === "error")).toBe(true);
+    expect(verdict.doubledSales).toEqual([]);
+    expect(verdict.channelSales).toBeGreaterThanOrEqual(world.ordered.orders);
+    expect(verdict.oversoldUnits).toBe(0);
+    expect(await engine.store.parked("acme")).toEqual([]);
+    expect(verdict.mismatches).toEqual([]);
+  }, 300_000);
+});
