@@ -100,14 +100,15 @@ console.log(
 );
 console.log(summary.toString());
 console.log(
-  `Oversold units (Lightspeed below zero): ${verdict.oversoldUnits} · orders routed past stock: ${oversellRisks}`,
+  `Oversold units (channel orders Lightspeed could not cover): ${verdict.oversoldUnits} · orders routed past stock: ${oversellRisks}`,
 );
 console.log(`Parked updates: ${parked.length}`);
 console.log(`Channels off the oracle: ${verdict.mismatches.length}`);
 if (process.env.OMNISTOCK_DEMO_DEBUG) {
   console.log(JSON.stringify(parked, null, 1).slice(0, 3000));
   const byChannel = new Map<string, number>();
-  for (const m of verdict.mismatches) byChannel.set(m.channelId, (byChannel.get(m.channelId) ?? 0) + 1);
+  for (const m of verdict.mismatches)
+    byChannel.set(m.channelId, (byChannel.get(m.channelId) ?? 0) + 1);
   console.log([...byChannel], verdict.mismatches.slice(0, 12));
 }
 

@@ -235,9 +235,20 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   async function play(action: StoreAction): Promise<void> {
     switch (action.kind) {
-      case "pos-sale":
-        ls.control.sell({ outletId: outletOf(action.outlet), lines: action.lines });
+      case "pos-sale": {
+        // A cashier sells what is on the shelf: Lightspeed below zero can then only come
+        // from a channel selling a unit that was not there.
+        const outletId = outletOf(action.outlet);
+        const lines = action.lines.flatMap((line) => {
+          const quantity = Math.min(
+            line.quantity,
+            Math.max(0, ls.control.inventory(line.sku, outletId)),
+          );
+          return quantity > 0 ? [{ sku: line.sku, quantity }] : [];
+        });
+        if (lines.length > 0) ls.control.sell({ outletId, lines });
         return;
+      }
       case "return":
         ls.control.returnItems(outletOf(action.outlet), action.lines);
         return;

@@ -299,7 +299,7 @@ export function explainSlot(
   const line = { ...refOfSlot(catalog, slot), slot, quantity: buffer.quantity };
   const where =
     components[0]?.sources
-      .map((s) => `${s.locationId} ${s.counted}${heldBack(s.position)}`)
+      .map((s) => `${nameOf(catalog, s.locationId)} ${s.counted}${heldBack(s.position)}`)
       .join(" + ") ?? "";
   const summary = [
     listing.isBundle
@@ -317,6 +317,12 @@ export function explainSlot(
     buffer,
     summary,
   };
+}
+
+/** A location's name for sentences a merchant reads, else its id. */
+function nameOf(catalog: Catalog, locationId: string): string {
+  const index = catalog.locationIndex.get(locationId);
+  return (index === undefined ? undefined : catalog.locations[index]?.name) ?? locationId;
 }
 
 function breakdownOf(position: Position, asOf: number): PositionBreakdown {
