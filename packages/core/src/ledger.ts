@@ -50,20 +50,10 @@ const NOTHING_CHANGED: readonly Position[] = Object.freeze([]);
  * ```
  */
 export function applyEvent(source: PositionSource, event: StockEvent): LedgerResult {
-  const changed: Position[] = [];
-  applyInPlace(event, {
-    owned: false,
-    draftOf: (sku, locationId) => {
-      const found =
-        typeof source === "function"
-          ? source(sku, locationId)
-          : source.get(positionKey(sku, locationId));
-      return found === undefined ? (emptyPosition(sku, locationId) as Draft) : copyOf(found);
-    },
-    changed: (draft) => changed.push(draft),
-  });
-  if (changed.length === 0) return NO_CHANGE;
-  return { positions: changed, touched: changed.map((p) => positionKey(p.sku, p.locationId)) };
+  const target = new CopyTarget(source);
+  applyInPlace(event, target);
+  if (target.positions.length === 0) return NO_CHANGE;
+  return { positions: target.positions, touched: target.touched };
 }
 
 /**
@@ -100,72 +90,43 @@ export function replay(
  * ```
  */
 export class Ledger {
-  readonly #bySku = new Map<string, Map<string, Draft>>();
-  #size = 0;
-  #changed: readonly Position[] = NOTHING_CHANGED;
-  readonly #target: DraftTarget = {
-    owned: true,
-    draftOf: (sku, locationId) => {
-      const bySku = this.#slot(sku);
-      let draft = bySku.get(locationId);
-      if (draft === undefined) {
-        draft = emptyPosition(sku, locationId) as Draft;
-        bySku.set(locationId, draft);
-        this.#size++;
-      }
-      return draft;
-    },
-    changed: (draft) => {
-      if (this.#changed === NOTHING_CHANGED) this.#changed = [draft];
-      else (this.#changed as Position[]).push(draft);
-    },
-  };
+  readonly #target = new LedgerTarget();
 
   /** Starts from copies of existing positions. */
   constructor(positions: Iterable<Position> = []) {
-    for (const p of positions) this.#slot(p.sku).set(p.locationId, owned(p));
-    for (const bySku of this.#bySku.values()) this.#size += bySku.size;
+    for (const p of positions) this.#target.put(owned(p));
   }
 
   /** Number of positions held. */
   get size(): number {
-    return this.#size;
+    return this.#target.size;
   }
 
   /**
    * Applies one event and returns the positions it changed (none for a duplicate).
    */
   apply(event: StockEvent): readonly Position[] {
-    this.#changed = NOTHING_CHANGED;
-    applyInPlace(event, this.#target);
-    return this.#changed;
+    const target = this.#target;
+    target.changedNow = NOTHING_CHANGED;
+    applyInPlace(event, target);
+    return target.changedNow;
   }
 
   /** The position of a SKU at a location, if any event has touched it. */
   get(sku: string, locationId: string): Position | undefined {
-    return this.#bySku.get(sku)?.get(locationId);
+    return this.#target.find(sku, locationId);
   }
 
   /** Every position. */
   *positions(): IterableIterator<Position> {
-    for (const bySku of this.#bySku.values()) yield* bySku.values();
+    for (const bySku of this.#target.groups()) yield* bySku.values();
   }
 
   /** Settles every position at `horizon` (see {@link settlePosition}). */
   settle(horizon: number): void {
-    for (const bySku of this.#bySku.values()) {
-      for (const [locationId, draft] of bySku)
-        bySku.set(locationId, owned(settlePosition(draft, horizon)));
+    for (const bySku of this.#target.groups()) {
+      for (const [sku, draft] of bySku) bySku.set(sku, owned(settlePosition(draft, horizon)));
     }
-  }
-
-  #slot(sku: string): Map<string, Draft> {
-    let bySku = this.#bySku.get(sku);
-    if (bySku === undefined) {
-      bySku = new Map();
-      this.#bySku.set(sku, bySku);
-    }
-    return bySku;
   }
 }
 
@@ -236,14 +197,92 @@ function owned(p: Position): Draft {
 }
 
 /**
- * The one implementation of the ledger's rules: changes the drafts that `draftOf` hands
- * out and reports each one it changed to `changed`, once.
+ * Where {@link applyInPlace} finds the drafts it changes and reports each one it changed,
+ * once. Two kinds only, so that the calls on the hot path stay cheap.
  */
-interface DraftTarget {
+type DraftTarget = CopyTarget | LedgerTarget;
+
+/** Fresh copies of the positions of a {@link PositionSource}, for {@link applyEvent}. */
+class CopyTarget {
   /** Whether the drafts' journals belong to the target alone and may grow in place. */
-  readonly owned: boolean;
-  draftOf(sku: string, locationId: string): Draft;
-  changed(draft: Draft): void;
+  readonly owned = false;
+  readonly positions: Draft[] = [];
+  readonly touched: string[] = [];
+  readonly #source: PositionSource;
+  /**
+   * The key of the last draft handed out: a rule reports a draft right after asking for
+   * it, so the key built for the lookup is reused (with its hash) for `touched`.
+   */
+  #key = "";
+
+  constructor(source: PositionSource) {
+    this.#source = source;
+  }
+
+  draftOf(sku: string, locationId: string): Draft {
+    const source = this.#source;
+    this.#key = positionKey(sku, locationId);
+    const found = typeof source === "function" ? source(sku, locationId) : source.get(this.#key);
+    return found === undefined ? (emptyPosition(sku, locationId) as Draft) : copyOf(found);
+  }
+
+  changed(draft: Draft): void {
+    this.positions.push(draft);
+    this.touched.push(this.#key);
+  }
+}
+
+/**
+ * The positions of a {@link Ledger}, by location and then by SKU: locations are few, so
+ * their map stays in the cache and finding a position costs one lookup in a large map,
+ * with no key to build.
+ */
+class LedgerTarget {
+  readonly owned = true;
+  /** The positions the current event changed; {@link NOTHING_CHANGED} until one does. */
+  changedNow: readonly Position[] = NOTHING_CHANGED;
+  size = 0;
+  readonly #byLocation = new Map<string, Map<string, Draft>>();
+
+  draftOf(sku: string, locationId: string): Draft {
+    const bySku = this.#atLocation(locationId);
+    let draft = bySku.get(sku);
+    if (draft === undefined) {
+      draft = emptyPosition(sku, locationId) as Draft;
+      bySku.set(sku, draft);
+      this.size++;
+    }
+    return draft;
+  }
+
+  changed(draft: Draft): void {
+    if (this.changedNow === NOTHING_CHANGED) this.changedNow = [draft];
+    else (this.changedNow as Position[]).push(draft);
+  }
+
+  find(sku: string, locationId: string): Draft | undefined {
+    return this.#byLocation.get(locationId)?.get(sku);
+  }
+
+  /** Holds a position, in place of any at the same SKU and location. */
+  put(draft: Draft): void {
+    const bySku = this.#atLocation(draft.locationId);
+    if (!bySku.has(draft.sku)) this.size++;
+    bySku.set(draft.sku, draft);
+  }
+
+  groups(): IterableIterator<Map<string, Draft>> {
+    return this.#byLocation.values();
+  }
+
+  #atLocation(locationId: string): Map<string, Draft> {
+    let bySku = this.#byLocation.get(locationId);
+    if (bySku === undefined) {
+      bySku = new Map();
+      this.#byLocation.set(locationId, bySku);
+    }
+    return bySku;
+  }
 }
 
 function applyInPlace(event: StockEvent, target: DraftTarget): void {
@@ -267,12 +306,34 @@ function applyInPlace(event: StockEvent, target: DraftTarget): void {
     }
     case "order.fulfilled":
       return;
-    default:
-      for (const effect of effectsOf(event)) {
-        const draft = target.draftOf(effect.sku, effect.locationId);
-        const entry = entryOf(event, effect);
+    case "pos.sale":
+    case "stock.received": {
+      // Most events move on hand alone at one position: they need no merging of lines.
+      const line = event.lines.length === 1 ? event.lines[0] : undefined;
+      const sale = event.type === "pos.sale";
+      if (line !== undefined && (sale ? event.orderRef === undefined : !event.wasIncoming)) {
+        const draft = target.draftOf(line.sku, event.locationId);
+        const entry = {
+          eventId: event.id,
+          at: event.at,
+          onHand: sale ? -line.quantity : line.quantity,
+        };
         if (enter(draft, entry, target.owned)) target.changed(draft);
+        return;
       }
+      applyEffects(event, target);
+      return;
+    }
+    default:
+      applyEffects(event, target);
+  }
+}
+
+/** Applies an event that may move several buckets or positions, one effect per position. */
+function applyEffects(event: StockEvent, target: DraftTarget): void {
+  for (const effect of effectsOf(event)) {
+    const draft = target.draftOf(effect.sku, effect.locationId);
+    if (enter(draft, entryOf(event, effect), target.owned)) target.changed(draft);
   }
 }
 
@@ -565,6 +626,13 @@ function withEntry(
   i: number,
   entry: JournalEntry,
 ): JournalEntry[] {
+  // Literals for the usual first entries: V8 places objects from one literal site
+  // together and, as these live long, straight in the old generation.
+  if (journal.length === 0) return [entry];
+  if (journal.length === 1) {
+    const only = journal[0] as JournalEntry;
+    return i === 0 ? [entry, only] : [only, entry];
+  }
   const next = new Array<JournalEntry>(journal.length + 1);
   for (let k = 0; k < i; k++) next[k] = journal[k] as JournalEntry;
   next[i] = entry;
