@@ -9,7 +9,7 @@ import {
   createAmazonOrderSource,
   createAmazonPublisher,
 } from "@omnistock/amazon";
-import { type CatalogConfig, createWebhookReceiver, type WebhookReceiver } from "@omnistock/core";
+import type { CatalogConfig } from "@omnistock/core";
 import {
   createLightspeedClient,
   createLightspeedSalesSink,
@@ -164,14 +164,12 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
         secrets: [ls.credentials.clientSecret],
         locationOf,
       }),
-      shopify: channelWideLevels(
-        createShopifyWebhookReceiver({
-          channelId: "shopify",
-          secrets: [shop.credentials.webhookSecret],
-          shop: shop.credentials.shop,
-          mapping,
-        }),
-      ),
+      shopify: createShopifyWebhookReceiver({
+        channelId: "shopify",
+        secrets: [shop.credentials.webhookSecret],
+        shop: shop.credentials.shop,
+        mapping,
+      }),
       amazon: createAmazonNotificationReceiver({
         channelId: "amazon",
         client: amazon,
@@ -180,18 +178,4 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
       }),
     },
   };
-}
-
-/*
- * Shopify names its location on every level it announces, but this channel is fed by the
- * sum of the outlets and has no locations of its own in the catalog, and the engine does
- * not take a level at a channel location for the listing's. Without the location, the
- * level is compared with what the listing was last published at.
- */
-function channelWideLevels(receiver: WebhookReceiver): WebhookReceiver {
-  return createWebhookReceiver(receiver.platform, async (request) => {
-    const delivery = await receiver.receive(request);
-    const levels = delivery.levels.map(({ channelLocationId: _, ...level }) => level);
-    return { ...delivery, levels };
-  });
 }
