@@ -29,6 +29,7 @@ import {
   type AnnouncedLevel,
   buildUnit,
   fullPlanUnit,
+  type InputResult,
   type QuantityPayload,
   SALES_QUEUE,
   type SalePayload,
@@ -206,11 +207,24 @@ interface Tenant {
   readonly publishers: ReadonlyMap<string, ChannelPublisher>;
   readonly published: Map<string, number>;
   readonly dispatchers: Map<string, QueueDispatcher>;
+  /** Inputs waiting to share the next transaction. */
+  readonly waiting: Waiting[];
+  draining: boolean;
 }
 
 const STOCK_CURSOR = "stock";
 const ordersCursor = (channelId: string) => `orders:${channelId}`;
 const EVENTS_PER_UNIT = 500;
+/** Deliveries that may share one transaction. */
+const INPUTS_PER_UNIT = 64;
+
+/** An input waiting for its transaction. */
+interface Waiting {
+  readonly source: string;
+  readonly input: UnitInput;
+  readonly resolve: (result: IngestResult) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * Creates the sync runtime: it ingests webhooks and polls, applies each change in one
@@ -282,6 +296,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       publishers,
       published: new Map(),
       dispatchers: new Map(),
+      waiting: [],
+      draining: false,
     });
   }
 
@@ -315,48 +331,93 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return tenant;
   }
 
-  /** Applies one unit and reports what it did. */
-  async function applyInput(
-    tenant: Tenant,
-    source: string,
-    input: UnitInput,
-  ): Promise<IngestResult> {
-    const { unit, problems } = buildUnit(tenant.context, input);
-    for (const error of problems) {
-      emit({ type: "error", tenantId: tenant.options.id, source, error });
-      logger.warn("unusable order", { tenantId: tenant.options.id, source, error: error.message });
-    }
-    const outcome = await store.apply(tenant.options.id, unit);
-    if (!outcome.applied) {
-      emit({
-        type: "duplicate",
-        tenantId: tenant.options.id,
-        source,
-        deliveryId: input.deliveryId ?? "",
-      });
-      return { applied: false, events: 0, duplicates: 0, planned: 0 };
-    }
-    report(tenant, source, outcome.result);
-    return {
-      applied: true,
-      events: outcome.result.applied,
-      duplicates: outcome.result.duplicates,
-      planned: outcome.result.planned,
-    };
+  /**
+   * Applies one input. Inputs without a cursor (webhooks, API calls) wait a tick and share
+   * a transaction with the others arriving meanwhile: a durable store syncs to disk once
+   * for all of them. A poll's input, which advances a cursor, goes alone.
+   */
+  function applyInput(tenant: Tenant, source: string, input: UnitInput): Promise<IngestResult> {
+    if (input.cursor !== undefined)
+      return applyBatch(tenant, [{ source, input }]).then((results) => results[0] as IngestResult);
+    return new Promise((resolve, reject) => {
+      tenant.waiting.push({ source, input, resolve, reject });
+      if (!tenant.draining) void drain(tenant);
+    });
   }
 
-  function report(tenant: Tenant, source: string, result: UnitResult) {
+  async function drain(tenant: Tenant): Promise<void> {
+    tenant.draining = true;
+    try {
+      // Let the deliveries already arriving join this transaction.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (tenant.waiting.length > 0) {
+        let events = 0;
+        let take = 0;
+        while (take < tenant.waiting.length && take < INPUTS_PER_UNIT && events < EVENTS_PER_UNIT) {
+          const { input } = tenant.waiting[take] as Waiting;
+          events += input.events.length + input.orders.length;
+          take++;
+        }
+        const batch = tenant.waiting.splice(0, take);
+        try {
+          const results = await applyBatch(tenant, batch);
+          batch.forEach((waiting, i) => waiting.resolve(results[i] as IngestResult));
+        } catch (error) {
+          for (const waiting of batch) waiting.reject(error);
+        }
+      }
+    } finally {
+      tenant.draining = false;
+    }
+  }
+
+  /** Applies inputs in one transaction and reports what each did. */
+  async function applyBatch(
+    tenant: Tenant,
+    batch: readonly { readonly source: string; readonly input: UnitInput }[],
+  ): Promise<IngestResult[]> {
+    const tenantId = tenant.options.id;
+    const { unit, problems } = buildUnit(
+      tenant.context,
+      batch.map((b) => b.input),
+    );
+    for (const { input, error } of problems) {
+      const source = (batch[input] as { source: string }).source;
+      emit({ type: "error", tenantId, source, error });
+      logger.warn("unusable order", { tenantId, source, error: error.message });
+    }
+    const outcome = await store.apply(tenantId, unit);
+    if (!outcome.applied)
+      return batch.map(() => ({ applied: false, events: 0, duplicates: 0, planned: 0 }));
+    const { result } = outcome;
+    report(tenant, result);
+    return batch.map(({ source, input }, i) => {
+      const own = result.inputs[i] as InputResult;
+      if (!own.applied) {
+        emit({ type: "duplicate", tenantId, source, deliveryId: input.deliveryId ?? "" });
+        return { applied: false, events: 0, duplicates: 0, planned: 0 };
+      }
+      emit({
+        type: "applied",
+        tenantId,
+        source,
+        events: own.events,
+        duplicates: own.duplicates,
+        planned: result.planned,
+      });
+      return {
+        applied: true,
+        events: own.events,
+        duplicates: own.duplicates,
+        planned: result.planned,
+      };
+    });
+  }
+
+  function report(tenant: Tenant, result: UnitResult) {
     const tenantId = tenant.options.id;
     counters.applied += result.applied;
     counters.duplicates += result.duplicates;
-    emit({
-      type: "applied",
-      tenantId,
-      source,
-      events: result.applied,
-      duplicates: result.duplicates,
-      planned: result.planned,
-    });
     for (const o of result.oversells) {
       counters.oversells++;
       emit({ type: "oversell-risk", tenantId, ...o });
@@ -769,7 +830,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       tenantId,
       fullPlanUnit(tenant.context, positions, listings, clock()),
     );
-    if (outcome.applied) report(tenant, "start", outcome.result);
+    if (outcome.applied) report(tenant, outcome.result);
     startDispatchers(tenant);
     if (restart) {
       // Webhooks sent while the process was down are lost to it: catch up at once.

@@ -78,8 +78,20 @@ export interface UnitInput {
   readonly now: number;
 }
 
+/** What one input of a unit did. */
+export interface InputResult {
+  /** `false` when its delivery had been applied before: nothing of it was. */
+  readonly applied: boolean;
+  /** Events and orders applied for the first time. */
+  readonly events: number;
+  /** Events and orders dropped as applied before. */
+  readonly duplicates: number;
+}
+
 /** What one applied unit did. */
 export interface UnitResult {
+  /** One result per input, in order. */
+  readonly inputs: readonly InputResult[];
   readonly applied: number;
   readonly duplicates: number;
   readonly planned: number;
@@ -109,7 +121,8 @@ export interface UnitContext {
 /** A unit, with the problems found while building it (orders that could not be mapped). */
 export interface BuiltUnit {
   readonly unit: ApplyUnit<UnitResult>;
-  readonly problems: readonly OmnistockError[];
+  /** Each with the index of the input it came from. */
+  readonly problems: readonly { readonly input: number; readonly error: OmnistockError }[];
 }
 
 /** The SKUs an event moves. */
@@ -148,32 +161,62 @@ function listingKeysOf(catalog: Catalog, li: number): string[] {
   return keys;
 }
 
-/**
- * Builds the unit that applies stock events, channel orders and announced levels: it names
- * every position (each SKU concerned, and every component of the listings that use it, at
- * every location), listing state and order the computation reads, and computes — inside
- * the store's transaction — the ledger, the routing of new orders, the recompute of the
- * touched listings, the plan and its outbox entries.
- */
-export function buildUnit(context: UnitContext, input: UnitInput): BuiltUnit {
-  const { catalog } = context;
-  const problems: OmnistockError[] = [];
-  const skus = new Set<string>();
-  for (const event of input.events) for (const sku of skusOfEvent(event)) skus.add(sku);
+/** One input, with its orders resolved against the catalog. */
+interface UnitPart {
+  readonly input: UnitInput;
+  readonly orders: readonly { order: ChannelOrder; demand: SkuQuantity[] }[];
+  readonly levels: readonly AnnouncedLevel[];
+}
 
-  const orders: { order: ChannelOrder; demand: SkuQuantity[] }[] = [];
-  for (const order of input.orders) {
-    if (order.fulfilledByChannel === true) continue;
-    try {
-      const demand = expandListingLines(catalog, order.channelId, order.lines);
-      candidatesOf(catalog, order);
-      for (const line of demand) skus.add(line.sku);
-      orders.push({ order, demand });
-    } catch (error) {
-      if (!isOmnistockError(error)) throw error;
-      problems.push(error);
+/** The id under which a delivery is recorded among the event ids, so that a redelivery is dropped whole. */
+const deliveryKey = (deliveryId: string) => `delivery:${deliveryId}`;
+
+/**
+ * Builds the unit that applies stock events, channel orders and announced levels — of
+ * one input, or of several at once (one transaction for many webhooks): it names every
+ * position (each SKU concerned, and every component of the listings that use it, at every
+ * location), listing state and order the computation reads, and computes — inside the
+ * store's transaction — the ledger, the routing of new orders, the recompute of the
+ * touched listings, the plan and its outbox entries. A delivery seen before is dropped
+ * whole; the cursor of the last input that has one is advanced.
+ */
+export function buildUnit(context: UnitContext, inputs: readonly UnitInput[]): BuiltUnit {
+  const { catalog } = context;
+  const problems: { input: number; error: OmnistockError }[] = [];
+  const skus = new Set<string>();
+  const listingKeys = new Set<string>();
+  const eventIds: string[] = [];
+  const orderKeys: string[] = [];
+  const parts: UnitPart[] = inputs.map((input, index) => {
+    if (input.deliveryId !== undefined) eventIds.push(deliveryKey(input.deliveryId));
+    for (const event of input.events) {
+      eventIds.push(event.id);
+      for (const sku of skusOfEvent(event)) skus.add(sku);
     }
-  }
+    const orders: { order: ChannelOrder; demand: SkuQuantity[] }[] = [];
+    for (const order of input.orders) {
+      if (order.fulfilledByChannel === true) continue;
+      try {
+        const demand = expandListingLines(catalog, order.channelId, order.lines);
+        candidatesOf(catalog, order);
+        for (const line of demand) skus.add(line.sku);
+        orders.push({ order, demand });
+        eventIds.push(order.eventId);
+        orderKeys.push(orderKey(order.channelId, order.orderId));
+      } catch (error) {
+        if (!isOmnistockError(error)) throw error;
+        problems.push({ input: index, error });
+      }
+    }
+    // A level a channel names by its own location, on a channel fed as a whole, is the channel's.
+    const levels = input.levels.map((level) =>
+      hasChannelLocations(catalog, level.channelId)
+        ? level
+        : { channelId: level.channelId, listingId: level.listingId, quantity: level.quantity },
+    );
+    for (const level of levels) listingKeys.add(listingKey(level));
+    return { input, orders, levels };
+  });
 
   const listings = new Set<number>();
   for (const sku of skus) for (const li of catalog.listingsBySku.get(sku) ?? []) listings.add(li);
@@ -184,40 +227,32 @@ export function buildUnit(context: UnitContext, input: UnitInput): BuiltUnit {
   const positionKeys: string[] = [];
   for (const sku of allocationSkus)
     for (const location of catalog.locations) positionKeys.push(positionKey(sku, location.id));
-  const listingKeys = new Set<string>();
   for (const li of listings) for (const key of listingKeysOf(catalog, li)) listingKeys.add(key);
-  // A level a channel names by its own location, on a channel fed as a whole, is the channel's.
-  const levels = input.levels.map((level) =>
-    hasChannelLocations(catalog, level.channelId)
-      ? level
-      : { channelId: level.channelId, listingId: level.listingId, quantity: level.quantity },
-  );
-  for (const level of levels) listingKeys.add(listingKey(level));
-
-  const eventIds = [...input.events.map((e) => e.id), ...orders.map(({ order }) => order.eventId)];
 
   return {
     problems,
     unit: {
-      ...(input.deliveryId === undefined ? {} : { deliveryId: input.deliveryId }),
       eventIds,
       positionKeys,
       listingKeys: [...listingKeys],
-      orderKeys: orders.map(({ order }) => orderKey(order.channelId, order.orderId)),
-      compute: (view) => computeUnit(context, { ...input, levels }, orders, view),
+      orderKeys,
+      compute: (view) => computeUnit(context, parts, view),
     },
   };
 }
 
-function computeUnit(
-  context: UnitContext,
-  input: UnitInput,
-  orders: readonly { order: ChannelOrder; demand: SkuQuantity[] }[],
-  view: ApplyView,
-) {
+function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: ApplyView) {
   const { catalog } = context;
-  const { now, seenAt } = input;
   const fresh = new Set(view.fresh);
+  // Inputs whose delivery was applied before take no part.
+  const live = parts.filter(
+    (p) => p.input.deliveryId === undefined || fresh.has(deliveryKey(p.input.deliveryId)),
+  );
+  const now = Math.max(...parts.map((p) => p.input.now));
+  const seenAt = Math.min(...(live.length > 0 ? live : parts).map((p) => p.input.seenAt));
+  const counts = new Map<UnitPart, { events: number; duplicates: number }>(
+    parts.map((p) => [p, { events: 0, duplicates: 0 }]),
+  );
   const positions = new Map(view.positions);
   const changed = new Map<string, Position>();
   const touched = new Set<string>();
@@ -231,15 +266,22 @@ function computeUnit(
       touched.add(position.sku);
     });
   };
-  for (const event of input.events) {
-    if (!fresh.has(event.id)) continue;
-    applied++;
-    if (
-      event.type === "stock.counted" &&
-      outdated(positions.get(positionKey(event.sku, event.locationId)), event)
-    )
-      continue;
-    apply(event);
+  for (const part of live) {
+    const count = counts.get(part) as { events: number; duplicates: number };
+    for (const event of part.input.events) {
+      if (!fresh.has(event.id)) {
+        count.duplicates++;
+        continue;
+      }
+      count.events++;
+      applied++;
+      if (
+        event.type === "stock.counted" &&
+        outdated(positions.get(positionKey(event.sku, event.locationId)), event)
+      )
+        continue;
+      apply(event);
+    }
   }
 
   const records = new Map(view.orders);
@@ -250,8 +292,15 @@ function computeUnit(
   const available = (sku: string, locationId: string) =>
     availableAt(positions.get(positionKey(sku, locationId)) ?? emptyPosition(sku, locationId), now);
 
-  for (const { order, demand } of orders) {
-    if (!fresh.has(order.eventId)) continue;
+  for (const { part, order, demand } of live.flatMap((part) =>
+    part.orders.map((o) => ({ part, ...o })),
+  )) {
+    const count = counts.get(part) as { events: number; duplicates: number };
+    if (!fresh.has(order.eventId)) {
+      count.duplicates++;
+      continue;
+    }
+    count.events++;
     applied++;
     const key = orderKey(order.channelId, order.orderId);
     const record = records.get(key);
@@ -406,7 +455,7 @@ function computeUnit(
 
   const echoes: { ref: ListingRef; quantity: number }[] = [];
   const drifts: { ref: ListingRef; shown: number; planned: number | undefined }[] = [];
-  for (const level of input.levels) {
+  for (const level of live.flatMap((part) => part.levels)) {
     const ref = refOf(level);
     const key = listingKey(ref);
     const state = states.get(key);
@@ -427,15 +476,20 @@ function computeUnit(
     }
   }
 
+  const cursor = parts.findLast((p) => p.input.cursor !== undefined)?.input.cursor;
   return {
     positions: [...changed.values()],
     listings: [...stateWrites].map(([key, state]) => ({ key, state })),
     orders: [...recordWrites.values()],
     outbox,
-    ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
+    ...(cursor === undefined ? {} : { cursor }),
     result: {
+      inputs: parts.map((part) => {
+        const count = counts.get(part) as { events: number; duplicates: number };
+        return { applied: live.includes(part), ...count };
+      }),
       applied,
-      duplicates: input.events.length + orders.length - applied,
+      duplicates: [...counts.values()].reduce((sum, c) => sum + c.duplicates, 0),
       planned,
       queues,
       oversells,
@@ -564,6 +618,7 @@ export function fullPlanUnit(
         listings: states,
         outbox,
         result: {
+          inputs: [],
           applied: 0,
           duplicates: 0,
           planned: outbox.length,
