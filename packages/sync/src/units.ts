@@ -289,6 +289,19 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
   const outbox: OutboxWrite[] = [];
   const queues = new Set<string>();
   const oversells: UnitResult["oversells"][number][] = [];
+  /** A sales-order task for the system of record; a later one for the same part replaces it. */
+  const saleTask = (channelId: string, orderId: string, payload: SalePayload) => {
+    if (!context.recordsSales) return;
+    outbox.push({
+      queue: SALES_QUEUE,
+      key: orderReference(channelId, orderId),
+      payload,
+      urgent: false,
+      dueAt: now,
+      seenAt,
+    });
+    queues.add(SALES_QUEUE);
+  };
   const available = (sku: string, locationId: string) =>
     availableAt(positions.get(positionKey(sku, locationId)) ?? emptyPosition(sku, locationId), now);
 
@@ -340,24 +353,15 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           orderId: orderReference(order.channelId, part.orderId),
           lines: part.lines,
         });
-        if (!context.recordsSales) return;
-        outbox.push({
-          queue: SALES_QUEUE,
-          key: orderReference(order.channelId, part.orderId),
-          payload: {
-            action: "record",
-            sale: {
-              orderId: part.orderId,
-              channelId: order.channelId,
-              locationId: part.locationId,
-              lines: part.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-            },
-          } satisfies SalePayload,
-          urgent: false,
-          dueAt: now,
-          seenAt,
+        saleTask(order.channelId, part.orderId, {
+          action: "record",
+          sale: {
+            orderId: part.orderId,
+            channelId: order.channelId,
+            locationId: part.locationId,
+            lines: part.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+          },
         });
-        queues.add(SALES_QUEUE);
       });
       continue;
     }
@@ -381,20 +385,11 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           orderId: orderReference(order.channelId, part.orderId),
           lines: part.lines,
         });
-        if (!context.recordsSales) return;
-        outbox.push({
-          queue: SALES_QUEUE,
-          key: orderReference(order.channelId, part.orderId),
-          payload: {
-            action: "void",
-            channelId: order.channelId,
-            orderId: part.orderId,
-          } satisfies SalePayload,
-          urgent: false,
-          dueAt: now,
-          seenAt,
+        saleTask(order.channelId, part.orderId, {
+          action: "void",
+          channelId: order.channelId,
+          orderId: part.orderId,
         });
-        queues.add(SALES_QUEUE);
       });
       write({ ...record, status: "cancelled" });
     } else if (order.status === "refunded" && record.status !== "cancelled") {
