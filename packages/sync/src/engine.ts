@@ -361,7 +361,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const batch = tenant.waiting.splice(0, take);
         try {
           const results = await applyBatch(tenant, batch);
-          batch.forEach((waiting, i) => waiting.resolve(results[i] as IngestResult));
+          batch.forEach((waiting, i) => {
+            waiting.resolve(results[i] as IngestResult);
+          });
         } catch (error) {
           for (const waiting of batch) waiting.reject(error);
         }
