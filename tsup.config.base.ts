@@ -12,4 +12,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   tsconfig: "tsconfig.build.json",
+  // Keep `node:` on built-in imports: some built-ins (`node:sqlite`) exist only with it.
+  removeNodeProtocol: false,
 });
