@@ -285,6 +285,10 @@ class LedgerTarget {
   }
 }
 
+/**
+ * The one implementation of the ledger's rules: changes the drafts that `target` hands
+ * out and reports each one it changed, once.
+ */
 function applyInPlace(event: StockEvent, target: DraftTarget): void {
   switch (event.type) {
     case "stock.counted": {
@@ -626,13 +630,6 @@ function withEntry(
   i: number,
   entry: JournalEntry,
 ): JournalEntry[] {
-  // Literals for the usual first entries: V8 places objects from one literal site
-  // together and, as these live long, straight in the old generation.
-  if (journal.length === 0) return [entry];
-  if (journal.length === 1) {
-    const only = journal[0] as JournalEntry;
-    return i === 0 ? [entry, only] : [only, entry];
-  }
   const next = new Array<JournalEntry>(journal.length + 1);
   for (let k = 0; k < i; k++) next[k] = journal[k] as JournalEntry;
   next[i] = entry;
