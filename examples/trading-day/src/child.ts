@@ -19,7 +19,12 @@ const engine = createWorldEngine(world, {
     maxBackoffMs: 500,
     leaseMs: 1_500,
   },
-  polling: { stockEveryMs: 1_000, ordersEveryMs: 1_000 },
+  polling: { stockEveryMs: 5_000, ordersEveryMs: 5_000 },
+  // What went wrong, on stderr, for the parent's log.
+  onEvent: (event) => {
+    if (event.type === "error" || event.type === "parked" || event.type === "throttled")
+      console.error(JSON.stringify({ ...event, error: "error" in event ? event.error.message : undefined }));
+  },
 });
 await serveWebhooks(engine, Number(process.env.OMNISTOCK_PORT));
 await engine.start();

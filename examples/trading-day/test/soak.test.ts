@@ -27,7 +27,7 @@ describe("a fault soak: 5xx, timeouts, 429 storms, duplicated, reordered and dro
         maxBackoffMs: 400,
         maxAttempts: 30,
       },
-      polling: { stockEveryMs: 500, ordersEveryMs: 500 },
+      polling: { stockEveryMs: 3_000, ordersEveryMs: 3_000 },
       timeoutMs: 500,
       retries: 1,
     });
