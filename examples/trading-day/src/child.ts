@@ -23,12 +23,16 @@ const engine = createWorldEngine(world, {
   // What went wrong, on stderr, for the parent's log.
   onEvent: (event) => {
     if (event.type === "error" || event.type === "parked" || event.type === "throttled")
-      console.error(JSON.stringify({ ...event, error: "error" in event ? event.error.message : undefined }));
+      console.error(
+        JSON.stringify({ ...event, error: "error" in event ? event.error.message : undefined }),
+      );
   },
 });
 await serveWebhooks(engine, Number(process.env.OMNISTOCK_PORT));
 await engine.start();
 process.send?.({ type: "ready" });
+// A parent that died takes its engine with it.
+process.on("disconnect", () => process.exit(0));
 process.on("message", (message: { type: string }) => {
   if (message.type !== "idle") return;
   engine

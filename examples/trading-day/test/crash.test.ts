@@ -131,5 +131,5 @@ describe("the engine on SQLite, killed with SIGKILL at random points and restart
     expect(verdict.doubledSales).toEqual([]);
     expect(verdict.channelSales).toBeGreaterThanOrEqual(world.ordered.orders);
     expect(verdict.mismatches).toEqual([]);
-  }, 600_000);
+  }, 900_000);
 });

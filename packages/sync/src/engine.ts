@@ -835,10 +835,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (outcome.applied) report(tenant, outcome.result);
     startDispatchers(tenant);
     if (restart) {
-      // Webhooks sent while the process was down are lost to it: catch up at once.
-      await pollStock(tenant);
-      for (const orderSource of tenant.options.orderSources ?? [])
-        await pollOrders(tenant, orderSource);
+      // Webhooks sent while the process was down are lost to it: catch up at once, beside
+      // the webhooks that arrive meanwhile (a source's rate limit may make it slow).
+      const catchUp = (async () => {
+        await pollStock(tenant);
+        for (const orderSource of tenant.options.orderSources ?? [])
+          await pollOrders(tenant, orderSource);
+      })().finally(() => polls.delete(catchUp));
+      polls.add(catchUp);
     }
     every(polling.stockEveryMs, () => pollStock(tenant));
     for (const orderSource of tenant.options.orderSources ?? [])
