@@ -45,8 +45,11 @@ describe("a fault soak: 5xx, timeouts, 429 storms, duplicated, reordered and dro
       },
       webhooks: { dropRate: 0.1, duplicateRate: 0.1, reorderRate: 0.2, corruptSignatureRate: 0.02 },
     });
-    for (const action of world.plan({ posSales: 60, onlineOrders: 40, bulkReceiptUnits: 300 }))
+    // Shoppers and staff at a pace of about 50 actions a second.
+    for (const action of world.plan({ posSales: 60, onlineOrders: 40, bulkReceiptUnits: 300 })) {
       await world.play(action);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     world.setFaults(undefined);
     await Promise.all([
       world.sandbox.lightspeed?.drainWebhooks(),
@@ -60,6 +63,9 @@ describe("a fault soak: 5xx, timeouts, 429 storms, duplicated, reordered and dro
     await engine.idle({ timeoutMs: 120_000 });
 
     const verdict = verifyWorld(world);
+    console.log(
+      `soak: ${world.ordered.orders} online orders, ${verdict.oversoldUnits} units oversold, ${events.filter((e) => e.type === "oversell-risk").length} oversell risks reported`,
+    );
     expect(events.some((e) => e.type === "throttled" || e.type === "error")).toBe(true);
     expect(verdict.doubledSales).toEqual([]);
     expect(verdict.channelSales).toBeGreaterThanOrEqual(world.ordered.orders);
