@@ -19,7 +19,10 @@ const engine = createWorldEngine(world, {
     maxBackoffMs: 500,
     leaseMs: 1_500,
   },
-  polling: { stockEveryMs: 5_000, ordersEveryMs: 5_000 },
+  polling: {
+    stockEveryMs: 5_000,
+    ordersEveryMs: { amazon: 60_000, "shopify-eu": 5_000, "shopify-us": 5_000, bigcommerce: 5_000 },
+  },
   // What went wrong, on stderr, for the parent's log.
   onEvent: (event) => {
     if (event.type === "error" || event.type === "parked" || event.type === "throttled")

@@ -38,7 +38,15 @@ const engine = createWorldEngine(world.description, {
   store,
   onEvent,
   dispatch: { idleMs: 50, confirmDelayMs: 500 },
-  polling: { stockEveryMs: 10_000, ordersEveryMs: 10_000 },
+  polling: {
+    stockEveryMs: 10_000,
+    ordersEveryMs: {
+      amazon: 60_000,
+      "shopify-eu": 10_000,
+      "shopify-us": 10_000,
+      bigcommerce: 10_000,
+    },
+  },
 });
 const server = await serveWebhooks(engine);
 world.subscribe(server.url);

@@ -42,6 +42,7 @@ import type { WorldDescription } from "./world.js";
 export interface WorldEngineOptions {
   readonly store: SyncStore;
   readonly onEvent?: SyncEngineOptions["onEvent"];
+  readonly logger?: SyncEngineOptions["logger"];
   readonly dispatch?: SyncEngineOptions["dispatch"];
   readonly polling?: SyncEngineOptions["polling"];
   /** Retries of each HTTP request before the engine's own retry takes over. @default 2 */
@@ -110,6 +111,7 @@ export function createWorldEngine(
   return createSyncEngine({
     store: options.store,
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.dispatch === undefined ? {} : { dispatch: options.dispatch }),
     ...(options.polling === undefined ? {} : { polling: options.polling }),
     tenants: [

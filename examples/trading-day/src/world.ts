@@ -83,7 +83,8 @@ export interface World {
   inventory(sku: string, outletId: string): number;
   /** Units shoppers ordered online. */
   readonly ordered: { units: number; orders: number; refused: number };
-  setFaults(faults: Faults | undefined): void;
+  /** Faults on every sandbox; `lightspeed` replaces them for Lightspeed alone. */
+  setFaults(faults: Faults | undefined, lightspeed?: Faults): void;
   close(): Promise<void>;
 }
 
@@ -339,8 +340,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     shows,
     inventory: (sku, outletId) => ls.control.inventory(sku, outletId),
     ordered,
-    setFaults(next) {
-      ls.setFaults(next);
+    setFaults(next, lightspeed = next) {
+      ls.setFaults(lightspeed);
       eu.setFaults(next);
       us.setFaults(next);
       amazon.setFaults(next);

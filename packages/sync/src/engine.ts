@@ -105,10 +105,13 @@ export interface PollingOptions {
    */
   readonly stockEveryMs?: number;
   /**
-   * Milliseconds between polls of each order source (`0` turns polling off).
+   * Milliseconds between polls of each order source (`0` turns polling off), or one value
+   * per channel id: a platform's own allowance may be far lower than another's (Amazon
+   * allows `getOrders` once a minute).
    * @default 60000
+   * @example { amazon: 60_000, "shopify-eu": 10_000 }
    */
-  readonly ordersEveryMs?: number;
+  readonly ordersEveryMs?: number | Readonly<Record<string, number>>;
 }
 
 /** Options of {@link createSyncEngine}. */
@@ -264,7 +267,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
   const polling = {
     stockEveryMs: options.polling?.stockEveryMs ?? 60_000,
-    ordersEveryMs: options.polling?.ordersEveryMs ?? 60_000,
+  };
+  const ordersEvery = (channelId: string): number => {
+    const every = options.polling?.ordersEveryMs ?? 60_000;
+    return typeof every === "number" ? every : (every[channelId] ?? 60_000);
   };
 
   const tenants = new Map<string, Tenant>();
@@ -750,12 +756,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const source = tenant.options.stockSource;
     if (source === undefined) return;
     const tenantId = tenant.options.id;
+    const started = clock();
     try {
       const cursor = await store.cursor(tenantId, STOCK_CURSOR);
       const read = await source.changesSince(cursor);
       await applyEventsInChunks(tenant, `poll:${source.platform}`, read.events, {
         name: STOCK_CURSOR,
         value: read.cursor,
+      });
+      logger.debug("polled", {
+        tenantId,
+        source: source.platform,
+        events: read.events.length,
+        ms: clock() - started,
       });
     } catch (error) {
       reportPollError(tenant, `poll:${source.platform}`, error);
@@ -764,6 +777,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function pollOrders(tenant: Tenant, source: OrderSource) {
     const tenantId = tenant.options.id;
+    const started = clock();
     try {
       const name = ordersCursor(source.channelId);
       const read = await source.ordersSince(await store.cursor(tenantId, name));
@@ -775,6 +789,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         cursor: { name, value: read.cursor },
         seenAt: now,
         now,
+      });
+      logger.debug("polled", {
+        tenantId,
+        source: source.channelId,
+        orders: read.orders.length,
+        ms: now - started,
       });
     } catch (error) {
       reportPollError(tenant, `poll:${source.channelId}`, error);
@@ -846,7 +866,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     every(polling.stockEveryMs, () => pollStock(tenant));
     for (const orderSource of tenant.options.orderSources ?? [])
-      every(polling.ordersEveryMs, () => pollOrders(tenant, orderSource));
+      every(ordersEvery(orderSource.channelId), () => pollOrders(tenant, orderSource));
   }
 
   const engine: SyncEngine = {
@@ -900,10 +920,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         opts?.deliveryId,
       ),
     async pollNow() {
-      for (const tenant of tenants.values()) {
-        await pollStock(tenant);
-        for (const source of tenant.options.orderSources ?? []) await pollOrders(tenant, source);
-      }
+      await Promise.all(
+        [...tenants.values()].flatMap((tenant) => [
+          pollStock(tenant),
+          ...(tenant.options.orderSources ?? []).map((source) => pollOrders(tenant, source)),
+        ]),
+      );
     },
     async idle(opts) {
       const deadline = clock() + (opts?.timeoutMs ?? 30_000);
