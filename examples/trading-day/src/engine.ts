@@ -74,7 +74,11 @@ export function createWorldEngine(
       baseUrl: store.url,
       http,
     });
-    const mapping = createShopifyMapping({ client, defaultLocation: store.locationId });
+    const mapping = createShopifyMapping({
+      client,
+      defaultLocation: store.locationId,
+      items: store.items,
+    });
     return {
       channelId: store.channelId,
       publisher: createShopifyPublisher({ client, channelId: store.channelId, mapping }),

@@ -30,6 +30,8 @@ export interface WorldDescription {
     readonly accessToken: string;
     readonly webhookSecret: string;
     readonly locationId: string;
+    /** SKU → inventory item, so that no discovery is needed. */
+    readonly items: Readonly<Record<string, string>>;
   }[];
   readonly amazon: {
     readonly channelId: string;
@@ -203,6 +205,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       accessToken: store.credentials.accessToken,
       webhookSecret: store.credentials.webhookSecret,
       locationId: (shopifyLocations[s] as { id: string }).id,
+      items: Object.fromEntries(
+        [...(variants[s] ?? [])].map(([sku, v]) => [sku, v.inventoryItemId]),
+      ),
     })),
     amazon: { channelId: "amazon", url: amazon.url, credentials: amazon.credentials },
     bigcommerce: {

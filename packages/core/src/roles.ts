@@ -143,6 +143,13 @@ export interface ChannelPublisher {
   /** Whether {@link publish} honours `previous` as compare-and-set. */
   readonly compareAndSet: boolean;
   /**
+   * The least time between two batches that the platform's plan affords, for platforms
+   * that limit requests rather than items (BigCommerce): updates arriving meanwhile join
+   * the next batch instead of spending a request each.
+   * @default 0
+   */
+  readonly minBatchIntervalMs?: number;
+  /**
    * Sets the quantities, using the platform's batch call for bulk updates and its fastest
    * single call for urgent ones. One outcome per update, in the same order.
    * @throws {@link OmnistockError} when the request failed as a whole (`retryable` says

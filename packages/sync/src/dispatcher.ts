@@ -12,6 +12,8 @@ export interface QueueDispatcherOptions {
   readonly batchSize: number;
   /** Batches in flight at once. */
   readonly concurrency: number;
+  /** The least time between two leases: work arriving meanwhile joins the next batch. */
+  readonly minIntervalMs?: number;
   readonly leaseMs: number;
   /** How long to wait for work before looking again (new work wakes it sooner). */
   readonly idleMs: number;
@@ -34,6 +36,8 @@ export class QueueDispatcher {
   #wake: (() => void) | undefined;
   /** A wake that came while the loop was not waiting: the next wait ends at once. */
   #woken = false;
+  /** When the last batch was leased. */
+  #leasedAt = Number.NEGATIVE_INFINITY;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: QueueDispatcherOptions) {
@@ -75,6 +79,9 @@ export class QueueDispatcher {
         await this.#idle();
         continue;
       }
+      const pause = this.#leasedAt + (o.minIntervalMs ?? 0) - o.clock();
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      if (!this.#running) break;
       let entries: readonly OutboxEntry[];
       this.#woken = false;
       try {
@@ -95,6 +102,7 @@ export class QueueDispatcher {
         await this.#idle();
         continue;
       }
+      this.#leasedAt = o.clock();
       void this.#batches.add(async () => {
         try {
           await o.deliver(entries);

@@ -153,7 +153,10 @@ export interface IngestResult {
 
 /** Counters and latency of one engine. */
 export interface SyncMetrics {
-  /** Event-seen → channel-acknowledged latency per channel, by `tenantId/channelId`. */
+  /**
+   * Latency per channel, by `tenantId/channelId`: from the change being seen to the channel
+   * acknowledging the write (for a write it applies later, its acceptance).
+   */
   readonly latency: ReadonlyMap<string, LatencyHistogram>;
   readonly applied: number;
   readonly duplicates: number;
@@ -604,10 +607,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const now = clock();
     const acks: OutboxAck[] = [];
     /** The channel shows the entry's quantity: ack it, and record the latency. */
-    const confirmed = (entry: OutboxEntry, payload: QuantityPayload) => {
-      acks.push({ entry, published: [{ key: entry.key, quantity: payload.quantity }] });
-      tenant.published.set(entry.key, payload.quantity);
-      counters.published++;
+    /** The channel acknowledged the write: its latency, measured once per write. */
+    const acknowledged = (entry: OutboxEntry, payload: QuantityPayload) => {
+      if (payload.receipt !== undefined) return;
       const ms = now - entry.seenAt;
       const name = `${tenantId}/${publisher.channelId}`;
       let histogram = latency.get(name);
@@ -617,13 +619,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       histogram.record(ms);
       emit({
-        type: "published",
+        type: "acknowledged",
         tenantId,
         channelId: publisher.channelId,
         ref: payload.ref,
         quantity: payload.quantity,
         urgent: entry.urgent,
         latencyMs: ms,
+      });
+    };
+    /** The channel shows the entry's quantity: ack it. */
+    const confirmed = (entry: OutboxEntry, payload: QuantityPayload) => {
+      acknowledged(entry, payload);
+      acks.push({ entry, published: [{ key: entry.key, quantity: payload.quantity }] });
+      tenant.published.set(entry.key, payload.quantity);
+      counters.published++;
+      emit({
+        type: "published",
+        tenantId,
+        channelId: publisher.channelId,
+        ref: payload.ref,
+        quantity: payload.quantity,
+        urgent: entry.urgent,
+        latencyMs: now - entry.seenAt,
       });
     };
     for (const { entry, outcome } of outcomes) {
@@ -633,6 +651,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           confirmed(entry, payload);
           break;
         case "pending": {
+          acknowledged(entry, payload);
           const confirmations = payload.receipt === undefined ? 0 : entry.attempts + 1;
           if (confirmations >= dispatch.maxConfirmations) {
             await park(tenant, entry, `not applied after ${confirmations} confirmations`);
@@ -731,6 +750,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         queue: publisher.channelId,
         batchSize: publisher.maxBatch,
         concurrency: dispatch.concurrency,
+        ...(publisher.minBatchIntervalMs === undefined
+          ? {}
+          : { minIntervalMs: publisher.minBatchIntervalMs }),
         deliver: (entries) => deliverQuantities(tenant, publisher, entries),
       });
       tenant.dispatchers.set(publisher.channelId, dispatcher);

@@ -24,7 +24,21 @@ export type SyncEvent =
       readonly source: string;
       readonly deliveryId: string;
     }
-  /** A channel confirmed a quantity. `latencyMs` runs from the change being seen. */
+  /**
+   * A channel acknowledged a write: it shows the quantity now, or (Amazon, BigCommerce)
+   * accepted it to apply shortly. `latencyMs` runs from the change being seen; this is
+   * what the latency histograms record.
+   */
+  | {
+      readonly type: "acknowledged";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly ref: ListingRef;
+      readonly quantity: number;
+      readonly urgent: boolean;
+      readonly latencyMs: number;
+    }
+  /** A channel confirmed it shows a quantity. `latencyMs` runs from the change being seen. */
   | {
       readonly type: "published";
       readonly tenantId: string;
