@@ -19,8 +19,10 @@ export interface Verdict {
   readonly mismatches: readonly Mismatch[];
   /** Channel order references recorded as more than one live Lightspeed sale. */
   readonly doubledSales: readonly string[];
-  /** Live Lightspeed sales recorded for channel orders. */
+  /** Live Lightspeed sales recorded for channel orders (a split order has one per part). */
   readonly channelSales: number;
+  /** Channel orders with at least one live Lightspeed sale. */
+  readonly ordersRecorded: number;
   /** Units sold that Lightspeed did not have: levels below zero, summed. */
   readonly oversoldUnits: number;
 }
@@ -64,6 +66,8 @@ export function verifyWorld(world: World): Verdict {
     mismatches,
     doubledSales: [...live].filter(([, n]) => n > 1).map(([ref]) => ref),
     channelSales: [...live.values()].reduce((a, b) => a + b, 0),
+    // The parts of a split order are `order#1`, `order#2`, …
+    ordersRecorded: new Set([...live.keys()].map((ref) => ref.replace(/#\d+$/, ""))).size,
     oversoldUnits,
   };
 }
