@@ -10,6 +10,7 @@ import {
   OmnistockError,
   type OrderSource,
   type PublishOutcome,
+  parseWith,
   positionKey,
   type QuantityToPublish,
   type SalesOrderSink,
@@ -24,6 +25,7 @@ import { QueueDispatcher } from "./dispatcher.js";
 import { type Logger, type SyncEvent, silentLogger } from "./events.js";
 import { LatencyHistogram } from "./histogram.js";
 import { createMemoryStore } from "./memory-store.js";
+import { syncEngineOptionsSchema } from "./options.js";
 import type { OutboxAck, OutboxEntry, SyncStore } from "./store.js";
 import {
   type AnnouncedLevel,
@@ -237,7 +239,8 @@ interface Waiting {
  * store transaction (ledger, incremental allocation, plan, outbox), and delivers the
  * outbox per channel with batching, coalescing, urgency, compare-and-set and retries.
  *
- * @throws {@link OmnistockError} `CONFIG` for tenants that do not fit their catalog (a
+ * @throws {@link OmnistockError} `VALIDATION` naming every option at fault (unknown keys
+ *   included); `CONFIG` for tenants that do not fit their catalog (a
  *   publisher for an unknown channel, two tenants with one id), `VALIDATION` or a
  *   mapping code for a catalog that does not compile.
  * @example
@@ -252,6 +255,7 @@ interface Waiting {
  * ```
  */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  parseWith(syncEngineOptionsSchema, options, "sync engine options");
   const ownsStore = options.store === undefined;
   const store = options.store ?? createMemoryStore();
   const clock = options.clock ?? Date.now;

@@ -398,6 +398,29 @@ describe("sync engine", () => {
     await engine.stop();
   });
 
+  it("names every option at fault in one typed error, unknown keys included", () => {
+    try {
+      createSyncEngine({
+        tenants: [{ id: "", catalog, channels: [{} as never] }],
+        dispatch: { maxAttempts: 0 },
+        extra: true,
+      } as never);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(OmnistockError);
+      expect((error as OmnistockError).code).toBe("VALIDATION");
+      const paths = (error as OmnistockError).issues.map((i) => i.path.join("."));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          "tenants.0.id",
+          "tenants.0.channels.0",
+          "dispatch.maxAttempts",
+          "",
+        ]),
+      );
+    }
+  });
+
   it("refuses a publisher for a channel the catalog does not have", () => {
     expect(() =>
       createSyncEngine({

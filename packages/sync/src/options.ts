@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/**
+ * The shape of the engine's options, checked once at creation: unknown keys are refused
+ * and every field at fault is named in one error. Objects the engine calls into (stores,
+ * adapters) are checked for the methods it uses; their own factories validate the rest.
+ */
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", {
+  error: "expected a function",
+});
+const withMethods = (what: string, methods: readonly string[]) =>
+  z.custom<object>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      methods.every((m) => typeof (value as Record<string, unknown>)[m] === "function"),
+    { error: `expected ${what} (with ${methods.join(", ")})` },
+  );
+const ms = z.number().int().nonnegative();
+
+const tenant = z.strictObject({
+  id: z.string().min(1),
+  catalog: z.custom<object>((value) => typeof value === "object" && value !== null, {
+    error: "expected a catalog config or a compiled catalog",
+  }),
+  stockSource: withMethods("a StockSource", ["snapshot", "changesSince"]).optional(),
+  salesSink: withMethods("a SalesOrderSink", ["recordSale", "voidSale"]).optional(),
+  channels: z
+    .array(withMethods("a ChannelPublisher", ["publish", "confirm", "readLevels"]))
+    .optional(),
+  orderSources: z.array(withMethods("an OrderSource", ["ordersSince"])).optional(),
+  receivers: z
+    .record(z.string().min(1), withMethods("a WebhookReceiver", ["receive", "tryReceive"]))
+    .optional(),
+});
+
+/** Zod schema of `SyncEngineOptions`. */
+export const syncEngineOptionsSchema = z.strictObject({
+  tenants: z.array(tenant).min(1),
+  store: withMethods("a SyncStore", ["apply", "lease", "ack", "nack", "park"]).optional(),
+  clock: fn.optional(),
+  onEvent: fn.optional(),
+  logger: withMethods("a Logger", ["debug", "info", "warn", "error"]).optional(),
+  workerId: z.string().min(1).optional(),
+  dispatch: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).optional(),
+      minBackoffMs: ms.optional(),
+      maxBackoffMs: ms.optional(),
+      leaseMs: z.number().int().min(1).optional(),
+      idleMs: z.number().int().min(1).optional(),
+      concurrency: z.number().int().min(1).optional(),
+      confirmDelayMs: ms.optional(),
+      maxConfirmations: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  polling: z
+    .strictObject({
+      stockEveryMs: ms.optional(),
+      ordersEveryMs: z.union([ms, z.record(z.string().min(1), ms)]).optional(),
+    })
+    .optional(),
+  random: fn.optional(),
+});
