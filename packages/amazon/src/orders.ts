@@ -1,9 +1,11 @@
 import {
   type ChannelOrder,
   type ChannelOrderLine,
+  functionOption,
   OmnistockError,
   type OrderRead,
   type OrderSource,
+  objectWithMethods,
   parseWith,
   type RoleCallOptions,
   type SkuMapping,
@@ -112,19 +114,13 @@ export interface AmazonOrderSourceOptions {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<AmazonClient>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as AmazonClient).getOrders === "function",
-    { error: "expected an AmazonClient" },
-  ),
+  client: objectWithMethods<AmazonClient>("an AmazonClient", ["getOrders"]),
   channelId: z.string().min(1),
   marketplaceIds: z.array(z.string().min(1)).min(1).max(50),
   listings: z.array(z.unknown()).optional(),
   lookbackMs: z.number().int().nonnegative().optional(),
   pageSize: z.number().int().min(1).max(100).optional(),
-  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+  clock: functionOption.optional(),
 });
 
 /**

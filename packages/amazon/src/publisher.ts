@@ -2,8 +2,10 @@ import {
   type ChannelLevel,
   type ChannelListingRef,
   type ChannelPublisher,
+  functionOption,
   isOmnistockError,
   OmnistockError,
+  objectWithMethods,
   type PendingPublish,
   type PublishOutcome,
   parseWith,
@@ -79,13 +81,7 @@ export interface AmazonPublisherOptions {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<AmazonClient>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as AmazonClient).patchListingsItem === "function",
-    { error: "expected an AmazonClient" },
-  ),
+  client: objectWithMethods<AmazonClient>("an AmazonClient", ["patchListingsItem"]),
   channelId: z.string().min(1),
   sellerId: z.string().min(1),
   marketplaceIds: z.array(z.string().min(1)).min(1),
@@ -95,7 +91,7 @@ const optionsSchema = z.strictObject({
   confirmWithinMs: z.number().int().nonnegative().optional(),
   fbaRefreshMs: z.number().int().nonnegative().optional(),
   feedFrom: z.number().int().min(1).optional(),
-  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+  clock: functionOption.optional(),
 });
 
 const quantitySchema = z.array(

@@ -4,6 +4,7 @@ import {
   OmnistockError,
   type OrderRead,
   type OrderSource,
+  objectWithMethods,
   parseWith,
   type RoleCallOptions,
 } from "@omnistock/core";
@@ -153,13 +154,7 @@ export interface BigCommerceOrderSourceOptions extends BigCommerceOrderMapping {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<BigCommerceClient>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as BigCommerceClient).ordersModifiedSince === "function",
-    { error: "expected a BigCommerce client" },
-  ),
+  client: objectWithMethods<BigCommerceClient>("a BigCommerce client", ["ordersModifiedSince"]),
   channelId: z.string().min(1),
   restockRefunds: z.boolean().optional(),
   channelLocationId: z.string().min(1).optional(),

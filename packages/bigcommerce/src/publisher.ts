@@ -3,8 +3,10 @@ import {
   type ChannelListingRef,
   type ChannelPublisher,
   createSkuMapping,
+  functionOption,
   isOmnistockError,
   OmnistockError,
+  objectWithMethods,
   type PendingPublish,
   type PublishOutcome,
   parseWith,
@@ -97,13 +99,7 @@ export interface BigCommercePublisher extends ChannelPublisher {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<BigCommerceClient>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as BigCommerceClient).adjustAbsolute === "function",
-    { error: "expected a BigCommerce client" },
-  ),
+  client: objectWithMethods<BigCommerceClient>("a BigCommerce client", ["adjustAbsolute"]),
   channelId: z.string().min(1),
   locations: z.record(z.string(), z.number().int().positive()).optional(),
   defaultLocationId: z.number().int().positive().optional(),
@@ -120,7 +116,7 @@ const optionsSchema = z.strictObject({
       }),
     )
     .optional(),
-  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+  clock: functionOption.optional(),
 });
 
 type Resolved =

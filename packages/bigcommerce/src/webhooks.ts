@@ -2,6 +2,8 @@ import {
   type ChannelLevel,
   type ChannelOrder,
   createWebhookReceiver,
+  functionOption,
+  objectWithMethods,
   parseWith,
   validationError,
   type WebhookDelivery,
@@ -70,17 +72,11 @@ export interface BigCommerceWebhookReceiverOptions
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<BigCommerceClient>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as BigCommerceClient).order === "function",
-    { error: "expected a BigCommerce client" },
-  ),
+  client: objectWithMethods<BigCommerceClient>("a BigCommerce client", ["order"]),
   channelId: z.string().min(1),
   clientSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   toleranceSeconds: z.number().nonnegative().finite().optional(),
-  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+  clock: functionOption.optional(),
   restockRefunds: z.boolean().optional(),
   channelLocationId: z.string().min(1).optional(),
   locations: z.record(z.string(), z.number().int().positive()).optional(),

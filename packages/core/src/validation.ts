@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { type OmnistockErrorOptions, type ValidationIssue, validationError } from "./errors.js";
 
 /**
@@ -25,4 +25,26 @@ export function toIssues(error: z.ZodError): ValidationIssue[] {
     path: issue.path.filter((p): p is string | number => typeof p !== "symbol"),
     message: issue.message,
   }));
+}
+
+/** The zod schema of an option that must be a function (a clock, a lookup, a listener). */
+export const functionOption = z.custom<(...args: never[]) => unknown>(
+  (value) => typeof value === "function",
+  { error: "expected a function" },
+);
+
+/**
+ * The zod schema of an object option recognised by the methods Omnistock calls on it (a
+ * client, a store, an adapter's role): its own factory validated the rest.
+ *
+ * @param what - What is expected, for the message: `"an AmazonClient"`.
+ */
+export function objectWithMethods<T extends object>(what: string, methods: readonly string[]) {
+  return z.custom<T>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      methods.every((m) => typeof (value as Record<string, unknown>)[m] === "function"),
+    { error: `expected ${what}` },
+  );
 }

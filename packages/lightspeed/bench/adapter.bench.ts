@@ -19,6 +19,7 @@
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { createLightspeedClient, createLightspeedStockWriter } from "@omnistock/lightspeed";
 import { startSandbox } from "@omnistock/sandbox";
+import { systemSleep } from "@omnistock/transport";
 
 const REGISTERS = 1;
 const SPEEDUP = Number(process.env.BENCH_SPEEDUP ?? 16);
@@ -44,25 +45,9 @@ const wall = () => performance.timeOrigin + performance.now();
 const wallStart: number = isMainThread ? wall() : (workerData as { wallStart: number }).wallStart;
 /** The shared clock: the wall, `SPEEDUP` times faster. */
 const clock = () => Math.floor(EPOCH + (wall() - wallStart) * SPEEDUP);
+/** Sleeps on the shared clock: the wall's wait, `SPEEDUP` times shorter. */
 const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      Math.ceil(Math.max(0, ms) / SPEEDUP) + 1,
-    );
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  systemSleep(Math.ceil(Math.max(0, ms) / SPEEDUP) + 1, signal);
 
 if (isMainThread) await adapter();
 else await store();

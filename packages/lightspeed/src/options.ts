@@ -1,20 +1,14 @@
-import { parseWith } from "@omnistock/core";
-import { z } from "zod";
+import { functionOption, objectWithMethods, parseWith } from "@omnistock/core";
+import type { z } from "zod";
 
 /** A function-valued option (a lookup, a clock, a listener). */
-export const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", {
-  error: "expected a function",
-});
+export const fn = functionOption;
 
 /** The client option every role takes, recognised by shape. */
-export const clientOption = z.custom<object>(
-  (value) =>
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { products?: unknown }).products === "function" &&
-    typeof (value as { adjustStock?: unknown }).adjustStock === "function",
-  { error: "expected a LightspeedClient (from createLightspeedClient)" },
-);
+export const clientOption = objectWithMethods("a LightspeedClient (from createLightspeedClient)", [
+  "products",
+  "adjustStock",
+]);
 
 /**
  * Checks an options object: unknown keys, wrong types and missing required keys are

@@ -1,6 +1,7 @@
 import {
   createSkuMapping,
   OmnistockError,
+  objectWithMethods,
   parseWith,
   type RoleCallOptions,
   type SkuMapping,
@@ -102,10 +103,7 @@ export interface ShopifyMapping {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<ShopifyClient>(
-    (value) => typeof value === "object" && value !== null && "execute" in value,
-    { error: "expected a ShopifyClient" },
-  ),
+  client: objectWithMethods<ShopifyClient>("a ShopifyClient", ["execute"]),
   items: z
     .union([
       z.record(z.string().min(1), z.string().min(1)),

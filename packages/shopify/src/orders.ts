@@ -5,7 +5,7 @@ import type {
   OrderSource,
   RoleCallOptions,
 } from "@omnistock/core";
-import { parseWith, validationError } from "@omnistock/core";
+import { functionOption, objectWithMethods, parseWith, validationError } from "@omnistock/core";
 import { z } from "zod";
 import type { ShopifyClient } from "./client.js";
 import { legacyId, shopifyGid } from "./ids.js";
@@ -177,10 +177,7 @@ export interface ShopifyOrderSourceOptions {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<ShopifyClient>(
-    (value) => typeof value === "object" && value !== null && "orders" in value,
-    { error: "expected a ShopifyClient" },
-  ),
+  client: objectWithMethods<ShopifyClient>("a ShopifyClient", ["orders"]),
   channelId: z.string().min(1),
   mapping: z
     .custom<ShopifyMapping>(
@@ -190,7 +187,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   startAt: z.number().finite().optional(),
   maxOrders: z.number().int().positive().optional(),
-  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+  clock: functionOption.optional(),
 });
 
 const DAY_MS = 86_400_000;

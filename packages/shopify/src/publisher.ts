@@ -4,6 +4,7 @@ import {
   type ChannelListingRef,
   type ChannelPublisher,
   OmnistockError,
+  objectWithMethods,
   type PendingPublish,
   type PublishOutcome,
   parseWith,
@@ -48,10 +49,7 @@ export interface ShopifyPublisherOptions {
 }
 
 const optionsSchema = z.strictObject({
-  client: z.custom<ShopifyClient>(
-    (value) => typeof value === "object" && value !== null && "setQuantities" in value,
-    { error: "expected a ShopifyClient" },
-  ),
+  client: objectWithMethods<ShopifyClient>("a ShopifyClient", ["setQuantities"]),
   channelId: z.string().min(1),
   mapping: z
     .custom<ShopifyMapping>(

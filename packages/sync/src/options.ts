@@ -1,3 +1,4 @@
+import { functionOption, objectWithMethods } from "@omnistock/core";
 import { z } from "zod";
 
 /**
@@ -5,17 +6,9 @@ import { z } from "zod";
  * and every field at fault is named in one error. Objects the engine calls into (stores,
  * adapters) are checked for the methods it uses; their own factories validate the rest.
  */
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", {
-  error: "expected a function",
-});
+const fn = functionOption;
 const withMethods = (what: string, methods: readonly string[]) =>
-  z.custom<object>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      methods.every((m) => typeof (value as Record<string, unknown>)[m] === "function"),
-    { error: `expected ${what} (with ${methods.join(", ")})` },
-  );
+  objectWithMethods(`${what} (with ${methods.join(", ")})`, methods);
 const ms = z.number().int().nonnegative();
 
 const tenant = z.strictObject({
