@@ -208,6 +208,15 @@ export abstract class BaseLimiter implements RateLimiter {
    */
   protected abstract learn(observation: RateObservation, now: number, inFlight: number): void;
 
+  /**
+   * What requests of the operation's budget were granted and have not been answered yet
+   * (those older than `settleAfterMs` no longer count). A request being granted counts once
+   * `spend` has returned.
+   */
+  protected inFlight(operation?: string): number {
+    return this.#inFlightCost(this.keyOf(operation), this.clock());
+  }
+
   acquire(cost = 1, options: AcquireOptions = {}): Promise<void> {
     try {
       checkCost(cost);
@@ -464,6 +473,7 @@ export class TokenBucket {
   perSecond: number;
   #level: number;
   #at: number;
+  #held = 0;
 
   constructor(capacity: number, perSecond: number, now: number) {
     this.capacity = capacity;
@@ -478,12 +488,31 @@ export class TokenBucket {
     return this.#level;
   }
 
-  /** Milliseconds until `cost` units are in the bucket (Infinity: more than it holds). */
+  /**
+   * Milliseconds until `cost` units are in the bucket (Infinity: more than it holds). While
+   * units are {@link hold held} out, the wait may end before they are there: look again.
+   */
   waitFor(cost: number, now: number): number {
     this.#refill(now);
     if (cost > this.capacity) return Number.POSITIVE_INFINITY;
     const missing = cost - this.#level;
     return missing <= 0 ? 0 : Math.ceil((missing / this.perSecond) * 1000);
+  }
+
+  /** Units held out of the bucket's ceiling: see {@link hold}. */
+  get held(): number {
+    return this.#held;
+  }
+
+  /**
+   * From `now` on, the bucket refills only to `capacity − units`. Requests sent but not yet
+   * answered are charged here, but not yet at the platform, whose bucket may sit full and
+   * lose its refill meanwhile; holding their cost out of our ceiling keeps our estimate at
+   * or below the platform's.
+   */
+  hold(units: number, now: number): void {
+    this.#refill(now);
+    this.#held = Math.max(0, units);
   }
 
   spend(cost: number, now: number): void {
@@ -511,10 +540,8 @@ export class TokenBucket {
 
   #refill(now: number): void {
     if (now > this.#at) {
-      this.#level = Math.min(
-        this.capacity,
-        this.#level + ((now - this.#at) / 1000) * this.perSecond,
-      );
+      const ceiling = Math.max(this.#level, this.capacity - this.#held);
+      this.#level = Math.min(ceiling, this.#level + ((now - this.#at) / 1000) * this.perSecond);
       this.#at = now;
     }
   }

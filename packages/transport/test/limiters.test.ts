@@ -257,6 +257,35 @@ describe("Shopify limiter", () => {
     expect(limiter.budget().remaining).toBe(100);
   });
 
+  it("does not refill past what queries in flight will cost: the store's full bucket refills nothing", async () => {
+    const time = createVirtualTime();
+    const limiter = createShopifyLimiter({ ...on(time), bucketSize: 100, restoreRate: 10 });
+    // 60 points leave with the store's bucket full; the query takes 3 s to reach the store.
+    await time.run(limiter.acquire(60));
+    await time.advance(3_000);
+    // The store stayed at 100 until it charged the query, so it has 40 now, not 70.
+    expect(limiter.budget().remaining).toBe(40);
+    expect(limiter.tryAcquire(70)).toBe(false);
+    limiter.observe({
+      status: 200,
+      headers: new Headers(),
+      cost: 60,
+      body: {
+        data: {},
+        extensions: {
+          cost: {
+            requestedQueryCost: 60,
+            actualQueryCost: 60,
+            throttleStatus: { maximumAvailable: 100, currentlyAvailable: 40, restoreRate: 10 },
+          },
+        },
+      },
+    });
+    await time.advance(3_000);
+    expect(limiter.budget()).toMatchObject({ remaining: 70, inFlight: 0 });
+    expect(limiter.tryAcquire(70)).toBe(true);
+  });
+
   it("refuses a query larger than the bucket", async () => {
     const limiter = createShopifyLimiter({ bucketSize: 1_000 });
     await expect(limiter.acquire(1_001)).rejects.toThrow(/can never fit a budget of 1000/);

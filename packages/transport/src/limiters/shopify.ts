@@ -175,12 +175,16 @@ class ShopifyLimiter extends BaseLimiter {
     );
   }
 
+  // Shopify charges a query when it arrives, and its bucket stops refilling when full: until
+  // their answers, the queries in flight are held out of our bucket's ceiling.
   protected waitFor(cost: number, now: number): number {
+    this.#bucket.hold(this.inFlight(), now);
     return this.#bucket.waitFor(cost, now);
   }
 
   protected spend(cost: number, now: number): void {
     this.#bucket.spend(cost, now);
+    this.#bucket.hold(this.inFlight() + cost, now);
   }
 
   protected rawBudget(now: number): Pick<RateBudget, "limit" | "remaining" | "nextInMs"> {
@@ -191,7 +195,12 @@ class ShopifyLimiter extends BaseLimiter {
     };
   }
 
-  protected learn({ status, headers, body, cost: charged }: RateObservation, now: number): void {
+  protected learn(
+    { status, headers, body, cost: charged }: RateObservation,
+    now: number,
+    inFlight: number,
+  ): void {
+    this.#bucket.hold(inFlight, now);
     const cost = readShopifyQueryCost(body);
     const throttle = cost?.throttleStatus;
     if (throttle?.maximumAvailable !== undefined && throttle.maximumAvailable > 0) {
