@@ -56,6 +56,21 @@ export interface RecordedSale {
   readonly events?: readonly StockEvent[];
 }
 
+/** Units of a refunded channel order that went back on the shelf, to record as a return. */
+export interface ReturnToRecord {
+  /** The channel's order id, as its sale was recorded under. */
+  readonly orderId: string;
+  readonly channelId: string;
+  /**
+   * Names this return among the order's refunds (the refund's event id): the reference
+   * that makes recording it idempotent.
+   */
+  readonly returnId: string;
+  /** Where the units are restocked: the location the order was routed to. */
+  readonly locationId: string;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
+}
+
 /** Where channel orders become sales (Lightspeed): idempotent by the order id. */
 export interface SalesOrderSink {
   readonly platform: PlatformName;
@@ -65,6 +80,12 @@ export interface SalesOrderSink {
     order: { readonly channelId: string; readonly orderId: string },
     options?: RoleCallOptions,
   ): Promise<void>;
+  /**
+   * Records a return of a refunded order's restocked units, so that the system of record
+   * puts them back in stock; idempotent by `returnId`. The result's `events` are the
+   * return's own stock events, as its webhook will carry them.
+   */
+  recordReturn(sale: ReturnToRecord, options?: RoleCallOptions): Promise<RecordedSale>;
 }
 
 /** Names what a channel shows: a listing, at one of the channel's own locations if it has them. */

@@ -1,6 +1,7 @@
 import {
   OmnistockError,
   type RecordedSale,
+  type ReturnToRecord,
   type RoleCallOptions,
   type SalesOrderSink,
   type SaleToRecord,
@@ -37,11 +38,18 @@ export function saleReference(channelId: string, orderId: string): string {
   return `${channelId}:${orderId}`;
 }
 
+/** The `source_id` of the Lightspeed return of a refunded channel order's restocked units. */
+export function returnReference(channelId: string, orderId: string, returnId: string): string {
+  return `${saleReference(channelId, orderId)}:return:${returnId}`;
+}
+
 /**
  * Lightspeed as the sink for channel orders: each order becomes a `CLOSED` sale at the
  * routed outlet, so Lightspeed takes the stock, with the channel's order as `source_id`.
  * Idempotent: the sale is looked up by that reference before it is posted, so a retry
  * records nothing twice. A cancelled order's sale is voided, which gives the stock back.
+ * A refund's restocked units become a `CLOSED` return sale (negative quantities) at the
+ * same outlet, referenced by {@link returnReference}, so Lightspeed puts them back.
  *
  * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
  *   option. `recordSale` throws `MAPPING_MISSING` for a SKU that is no Lightspeed product
@@ -112,9 +120,28 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
       },
     ];
   };
+  // The return's own `sale.update` webhook carries it as a `pos.return` under this id.
+  const returned = (ret: ReturnToRecord, recorded: LightspeedSaleRecord): StockEvent[] => {
+    const lines = ret.lines.filter((line) => line.quantity > 0 && stockedSkus?.has(line.sku));
+    if (lines.length === 0) return [];
+    return [
+      {
+        type: "pos.return",
+        id: `lightspeed:sale:${recorded.id}:return`,
+        at: saleTime(recorded.sale_date) ?? clock(),
+        locationId: ret.locationId,
+        lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity, restock: true })),
+      },
+    ];
+  };
   const live = (sales: readonly LightspeedSaleRecord[]) => sales.find((s) => s.status !== "VOIDED");
 
-  async function lines(sale: SaleToRecord, register: string, call?: RoleCallOptions) {
+  async function lines(
+    sale: Pick<SaleToRecord, "orderId" | "lines">,
+    register: string,
+    call?: RoleCallOptions,
+    sign = 1,
+  ) {
     const ids = await productIds(call);
     return sale.lines.map((line) => {
       const productId = ids.get(line.sku);
@@ -131,7 +158,7 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
       return {
         product_id: productId,
         register_id: register,
-        quantity: line.quantity,
+        quantity: sign * line.quantity,
         price: 0,
         tax: 0,
         tax_id: options.taxId,
@@ -163,6 +190,28 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
         call,
       );
       return { saleId: created.id, created: true, events: meant(sale, created) };
+    },
+    async recordReturn(ret, call): Promise<RecordedSale> {
+      const reference = returnReference(ret.channelId, ret.orderId, ret.returnId);
+      const existing = live(await client.salesFor(reference, call));
+      if (existing !== undefined) {
+        await productIds(call);
+        return { saleId: existing.id, created: false, events: returned(ret, existing) };
+      }
+      const register = await registerOf(outletOf(ret.locationId), call);
+      const created = await client.saveSale(
+        {
+          register_id: register,
+          user_id: options.userId,
+          status: "CLOSED",
+          source: "OMNISTOCK",
+          source_id: reference,
+          note: `${ret.channelId} order ${ret.orderId}: refund ${ret.returnId}, restocked`,
+          register_sale_products: await lines(ret, register, call, -1),
+        },
+        call,
+      );
+      return { saleId: created.id, created: true, events: returned(ret, created) };
     },
     async voidSale({ channelId, orderId }, call): Promise<void> {
       const existing = live(await client.salesFor(saleReference(channelId, orderId), call));

@@ -6,6 +6,7 @@ import {
   createLightspeedSalesSink,
   createLightspeedStockSource,
   parseLightspeedWebhook,
+  returnReference,
   saleReference,
 } from "../src/index.js";
 
@@ -185,6 +186,43 @@ describe("Lightspeed sales-order sink", () => {
     await expect(
       sink.recordSale({ ...order, orderId: "1002", lines: [{ sku: "GHOST", quantity: 1 }] }),
     ).rejects.toThrow(/GHOST/);
+  });
+
+  it("records a refund's restocked units once as a return sale at the outlet, giving the stock back", async () => {
+    const { control } = sandbox.lightspeed!;
+    const sink = createLightspeedSalesSink({ client: client(), userId: "omnistock", taxId: "t" });
+    const order = {
+      orderId: "1003",
+      channelId: "shopify-eu",
+      locationId: main,
+      lines: [{ sku: "TEA-EARL", quantity: 3 }],
+    };
+    await sink.recordSale(order);
+    const sold = control.inventory("TEA-EARL", main);
+    const ret = { ...order, returnId: "refund-77", lines: [{ sku: "TEA-EARL", quantity: 2 }] };
+    const first = await sink.recordReturn(ret);
+    const retry = await sink.recordReturn(ret);
+    expect(first.created).toBe(true);
+    expect(retry).toMatchObject({ saleId: first.saleId, created: false });
+    expect(control.inventory("TEA-EARL", main)).toBe(sold + 2);
+    // What the return's own webhook carries, under the same id (see the webhook parser).
+    expect(first.events).toMatchObject([
+      {
+        type: "pos.return",
+        id: `lightspeed:sale:${first.saleId}:return`,
+        locationId: main,
+        lines: [{ sku: "TEA-EARL", quantity: 2, restock: true }],
+      },
+    ]);
+    expect(retry.events).toEqual(first.events);
+    const reference = returnReference("shopify-eu", "1003", "refund-77");
+    const returns = control.sales().filter((s) => s.source_id === reference);
+    expect(returns).toHaveLength(1);
+    expect(returns[0]?.line_items.map((l) => l.quantity)).toEqual([-2]);
+    // The order's sale is still the one sale under the order's own reference.
+    expect(
+      control.sales().filter((s) => s.source_id === saleReference("shopify-eu", "1003")),
+    ).toHaveLength(1);
   });
 });
 

@@ -167,6 +167,8 @@ export interface SyncMetrics {
   readonly echoes: number;
   readonly oversells: number;
   readonly salesRecorded: number;
+  /** Returns of refunded channel orders' restocked units recorded in the system of record. */
+  readonly returnsRecorded: number;
 }
 
 /** The sync runtime. */
@@ -323,6 +325,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     echoes: 0,
     oversells: 0,
     salesRecorded: 0,
+    returnsRecorded: 0,
   };
   const emit = (event: SyncEvent) => {
     try {
@@ -726,6 +729,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             saleId: recorded.saleId,
             created: recorded.created,
           });
+        } else if (payload.action === "return") {
+          const ret = payload.return;
+          const recorded = await sink.recordReturn(ret);
+          if (recorded.events !== undefined && recorded.events.length > 0)
+            await applyEventsInChunks(tenant, SALES_QUEUE, recorded.events);
+          await store.ack([{ entry }]);
+          counters.returnsRecorded++;
+          emit({
+            type: "return-recorded",
+            tenantId,
+            channelId: ret.channelId,
+            orderId: ret.orderId,
+            returnId: ret.returnId,
+            saleId: recorded.saleId,
+            created: recorded.created,
+          });
         } else {
           await sink.voidSale({ channelId: payload.channelId, orderId: payload.orderId });
           await store.ack([{ entry }]);
@@ -767,8 +786,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         new QueueDispatcher({
           ...common,
           queue: SALES_QUEUE,
-          batchSize: 20,
-          concurrency: 1,
+          // Orders are independent, and an order's tasks share its key, which is never
+          // leased twice: several small batches in flight keep a burst of orders from
+          // queueing behind one another's round trips.
+          batchSize: 5,
+          concurrency: 4,
           deliver: (entries) => deliverSales(tenant, entries),
         }),
       );

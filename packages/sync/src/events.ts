@@ -105,6 +105,17 @@ export type SyncEvent =
       readonly saleId: string;
       readonly created: boolean;
     }
+  /** A refunded channel order's restocked units were recorded as a return in the system of record. */
+  | {
+      readonly type: "return-recorded";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly orderId: string;
+      /** The refund it records (the refund's event id). */
+      readonly returnId: string;
+      readonly saleId: string;
+      readonly created: boolean;
+    }
   /** Something from outside could not be used (a bad webhook, an unmapped listing, a failed poll). */
   | {
       readonly type: "error";

@@ -17,7 +17,7 @@ const tenant = z.strictObject({
     error: "expected a catalog config or a compiled catalog",
   }),
   stockSource: withMethods("a StockSource", ["snapshot", "changesSince"]).optional(),
-  salesSink: withMethods("a SalesOrderSink", ["recordSale", "voidSale"]).optional(),
+  salesSink: withMethods("a SalesOrderSink", ["recordSale", "voidSale", "recordReturn"]).optional(),
   channels: z
     .array(withMethods("a ChannelPublisher", ["publish", "confirm", "readLevels"]))
     .optional(),

@@ -17,6 +17,7 @@ import {
   type Position,
   plan,
   positionKey,
+  type ReturnToRecord,
   reallocate,
   refOfSlot,
   routeOrder,
@@ -51,7 +52,8 @@ export interface QuantityPayload {
 /** The payload of a sales-order task in the outbox. */
 export type SalePayload =
   | { readonly action: "record"; readonly sale: SaleToRecord }
-  | { readonly action: "void"; readonly channelId: string; readonly orderId: string };
+  | { readonly action: "void"; readonly channelId: string; readonly orderId: string }
+  | { readonly action: "return"; readonly return: ReturnToRecord };
 
 /**
  * The id the ledger keeps a channel order's commitment under, and the reference the
@@ -152,13 +154,18 @@ function hasChannelLocations(catalog: Catalog, channelId: string): boolean {
   );
 }
 
-/** Every listing state key of a listing (one per channel slot). */
-function listingKeysOf(catalog: Catalog, li: number): string[] {
+/** Every ref of a listing (one per channel slot). */
+function listingRefsOf(catalog: Catalog, li: number): ListingRef[] {
   const listing = catalog.listings[li] as CompiledListing;
   const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots.length;
-  const keys: string[] = [];
-  for (let k = 0; k < slots; k++) keys.push(listingKey(refOfSlot(catalog, listing.firstSlot + k)));
-  return keys;
+  const refs: ListingRef[] = [];
+  for (let k = 0; k < slots; k++) refs.push(refOfSlot(catalog, listing.firstSlot + k));
+  return refs;
+}
+
+/** Every listing state key of a listing (one per channel slot). */
+function listingKeysOf(catalog: Catalog, li: number): string[] {
+  return listingRefsOf(catalog, li).map(listingKey);
 }
 
 /** One input, with its orders resolved against the catalog. */
@@ -285,16 +292,22 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
   }
 
   const records = new Map(view.orders);
+  /** Listing state keys to write again whatever the plan says (see refunds below). */
+  const rewrite = new Map<string, ListingRef>();
   const recordWrites = new Map<string, OrderRecord>();
   const outbox: OutboxWrite[] = [];
   const queues = new Set<string>();
   const oversells: UnitResult["oversells"][number][] = [];
-  /** A sales-order task for the system of record; a later one for the same part replaces it. */
+  /**
+   * A sales-order task for the system of record; a later one for the same part replaces it
+   * (a void, a sale not yet recorded). A return has a key of its own: it replaces nothing.
+   */
   const saleTask = (channelId: string, orderId: string, payload: SalePayload) => {
     if (!context.recordsSales) return;
+    const key = orderReference(channelId, orderId);
     outbox.push({
       queue: SALES_QUEUE,
-      key: orderReference(channelId, orderId),
+      key: payload.action === "return" ? `${key}:return:${payload.return.returnId}` : key,
       payload,
       urgent: false,
       dueAt: now,
@@ -396,6 +409,18 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       // Refund lines are by listing: release the SKUs they stand for, part by part.
       const refunded = new Map(demand.map((d) => [d.sku, d.quantity]));
       const restock = order.lines.some((l) => l.restock === true);
+      // The channel puts restocked units back on sale itself; its level webhook may come
+      // before the answer to a write of ours and look like that write's echo. Write the
+      // intended number again after the refund, so that the channel never keeps them.
+      if (restock) {
+        const ci = context.catalog.channelIndex.get(order.channelId);
+        for (const line of order.lines) {
+          const li =
+            ci === undefined ? undefined : context.catalog.listingIndex[ci]?.get(line.listingId);
+          if (li === undefined) continue;
+          for (const ref of listingRefsOf(context.catalog, li)) rewrite.set(listingKey(ref), ref);
+        }
+      }
       partsOf(record).forEach((part, k) => {
         const lines = part.lines.flatMap((line) => {
           const quantity = Math.min(line.quantity, refunded.get(line.sku) ?? 0);
@@ -412,6 +437,19 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           orderId: orderReference(order.channelId, part.orderId),
           lines,
         });
+        // The units back on the shelf go back into the system of record's stock, at the
+        // location the part was sold from; its return webhook then restocks them here.
+        if (restock)
+          saleTask(order.channelId, part.orderId, {
+            action: "return",
+            return: {
+              orderId: part.orderId,
+              channelId: order.channelId,
+              returnId: order.eventId,
+              locationId: part.locationId,
+              lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
+            },
+          });
       });
       write({ ...record, status: "refunded" });
     } else if (order.status === "fulfilled" && record.status === "placed") {
@@ -446,6 +484,18 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       queues.add(update.channelId);
       planned++;
     }
+  }
+
+  const written = new Set(outbox.map((entry) => entry.key));
+  for (const [key, ref] of rewrite) {
+    const state = states.get(key);
+    const target = intended(key);
+    if (written.has(key) || state === undefined || target === undefined) continue;
+    if (!context.publishing.has(ref.channelId)) continue;
+    setState(key, { published: state.published, planned: target });
+    outbox.push(quantityWrite(ref, target, false, now, seenAt));
+    queues.add(ref.channelId);
+    planned++;
   }
 
   const echoes: { ref: ListingRef; quantity: number }[] = [];

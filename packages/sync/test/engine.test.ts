@@ -8,6 +8,10 @@ import {
   type PendingPublish,
   type PublishOutcome,
   type QuantityToPublish,
+  type RecordedSale,
+  type ReturnToRecord,
+  type SalesOrderSink,
+  type SkuQuantity,
   type StockEvent,
   type WebhookDelivery,
 } from "@omnistock/core";
@@ -128,18 +132,94 @@ const counted = (sku: string, locationId: string, onHand: number, version: numbe
   version,
 });
 
-function setup(opts: { web?: Parameters<typeof memoryChannel>[1] } = {}) {
+/**
+ * A system of record held in memory, as the sink contract says one behaves: sales and
+ * returns recorded once by their reference, each answered with the stock events its own
+ * webhooks would carry.
+ */
+function memorySink() {
+  const onHand = new Map<string, number>();
+  const recorded = new Map<string, RecordedSale>();
+  const returns: ReturnToRecord[] = [];
+  const move = (locationId: string, lines: readonly SkuQuantity[], sign: number) => {
+    for (const { sku, quantity } of lines) {
+      const key = `${sku}@${locationId}`;
+      onHand.set(key, (onHand.get(key) ?? 4) + sign * quantity);
+    }
+  };
+  const sink: SalesOrderSink = {
+    platform: "lightspeed",
+    async recordSale(sale) {
+      const reference = `${sale.channelId}:${sale.orderId}`;
+      const known = recorded.get(reference);
+      if (known !== undefined) return { ...known, created: false };
+      move(sale.locationId, sale.lines, -1);
+      const saleId = `sale-${recorded.size + 1}`;
+      const result: RecordedSale = {
+        saleId,
+        created: true,
+        events: [
+          {
+            type: "pos.sale",
+            id: `pos:${saleId}`,
+            at: 150,
+            locationId: sale.locationId,
+            lines: sale.lines.map((line) => ({ ...line })),
+            orderRef: reference,
+          },
+        ],
+      };
+      recorded.set(reference, result);
+      return result;
+    },
+    async voidSale() {},
+    async recordReturn(ret) {
+      const reference = `${ret.channelId}:${ret.orderId}:return:${ret.returnId}`;
+      const known = recorded.get(reference);
+      if (known !== undefined) return { ...known, created: false };
+      move(ret.locationId, ret.lines, 1);
+      returns.push(ret);
+      const saleId = `sale-${recorded.size + 1}`;
+      const result: RecordedSale = {
+        saleId,
+        created: true,
+        events: [
+          {
+            type: "pos.return",
+            id: `pos:${saleId}:return`,
+            at: 250,
+            locationId: ret.locationId,
+            lines: ret.lines.map((line) => ({ ...line, restock: true })),
+          },
+        ],
+      };
+      recorded.set(reference, result);
+      return result;
+    },
+  };
+  return { sink, onHand, returns };
+}
+
+function setup(opts: { web?: Parameters<typeof memoryChannel>[1]; sink?: boolean } = {}) {
   const web = memoryChannel("web", opts.web);
   const market = memoryChannel("market");
   const events: SyncEvent[] = [];
+  const sink = memorySink();
   const engine = createSyncEngine({
     store: createMemoryStore(),
-    tenants: [{ id: "acme", catalog, channels: [web.publisher, market.publisher] }],
+    tenants: [
+      {
+        id: "acme",
+        catalog,
+        channels: [web.publisher, market.publisher],
+        ...(opts.sink ? { salesSink: sink.sink } : {}),
+      },
+    ],
     onEvent: (e) => events.push(e),
     dispatch: { minBackoffMs: 1, maxBackoffMs: 5, idleMs: 5, confirmDelayMs: 5, maxAttempts: 3 },
     polling: { stockEveryMs: 0, ordersEveryMs: 0 },
   });
-  return { engine, web, market, events };
+  return { engine, web, market, events, sink };
 }
 
 const placed = (
@@ -231,6 +311,88 @@ describe("sync engine", () => {
     );
     await engine.idle();
     expect(market.shows.get("MUG@")).toBe(3);
+    await engine.stop();
+  });
+
+  it("records a restocked refund as a return in the system of record, once, and every channel gets the units back", async () => {
+    const { engine, market, sink } = setup({ sink: true });
+    await engine.start();
+    await engine.applyEvents("acme", [counted("MUG", "main", 4, 1)]);
+    await engine.ingest("acme", "web", delivery("o1", { orders: [placed("1001", "MUG", 2)] }));
+    await engine.ingest("acme", "web", delivery("o2", { orders: [placed("1002", "MUG", 1)] }));
+    await engine.idle();
+    expect(sink.onHand.get("MUG@main")).toBe(1);
+    expect(market.shows.get("MUG@")).toBe(0); // 1 left, less 15 % → 0
+    const refund = (orderId: string, quantity: number, restock: boolean): ChannelOrder => ({
+      eventId: `web:${orderId}:refund:1`,
+      channelId: "web",
+      orderId,
+      at: 200,
+      status: "refunded",
+      lines: [{ listingId: "MUG", quantity, restock }],
+    });
+    await engine.ingest("acme", "web", delivery("r1", { orders: [refund("1001", 2, true)] }));
+    // A redelivery, and a refund whose goods stay with the customer: no return for either.
+    await engine.ingest("acme", "web", delivery("r1", { orders: [refund("1001", 2, true)] }));
+    await engine.ingest("acme", "web", delivery("r2", { orders: [refund("1002", 1, false)] }));
+    await engine.idle();
+    expect(sink.returns).toEqual([
+      {
+        orderId: "1001",
+        channelId: "web",
+        returnId: "web:1001:refund:1",
+        locationId: "main",
+        lines: [{ sku: "MUG", quantity: 2 }],
+      },
+    ]);
+    expect(sink.onHand.get("MUG@main")).toBe(3);
+    expect(market.shows.get("MUG@")).toBe(2); // 3 back on hand, less 15 % → 2
+    await engine.stop();
+  });
+
+  it("writes a channel's number again after a restocked refund: the units the channel put back on sale itself are not there", async () => {
+    const { engine, web } = setup();
+    await engine.start();
+    await engine.applyEvents("acme", [counted("MUG", "main", 4, 1)]);
+    await engine.ingest("acme", "web", delivery("o1", { orders: [placed("1001", "MUG", 2)] }));
+    await engine.idle();
+    expect(web.shows.get("MUG@")).toBe(1);
+    // Shopify restocks a refund on its own; its level webhook may never reach us.
+    web.shows.set("MUG@", 3);
+    await engine.ingest(
+      "acme",
+      "web",
+      delivery("r1", {
+        orders: [
+          {
+            ...placed("1001", "MUG", 2),
+            eventId: "web:1001:refund:1",
+            status: "refunded",
+            lines: [{ listingId: "MUG", quantity: 2, restock: true }],
+          },
+        ],
+      }),
+    );
+    await engine.idle();
+    // No system of record took the units back: the order's release alone gives 4 − 15 %.
+    expect(web.shows.get("MUG@")).toBe(3);
+    web.shows.set("MUG@", 5);
+    await engine.ingest(
+      "acme",
+      "web",
+      delivery("r2", {
+        orders: [
+          {
+            ...placed("1001", "MUG", 1),
+            eventId: "web:1001:refund:2",
+            status: "refunded",
+            lines: [{ listingId: "MUG", quantity: 1, restock: true }],
+          },
+        ],
+      }),
+    );
+    await engine.idle();
+    expect(web.shows.get("MUG@")).toBe(3);
     await engine.stop();
   });
 
