@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   type ChannelLevel,
   type ChannelListingRef,
@@ -73,23 +73,22 @@ interface Target {
 }
 
 /**
- * The idempotency key of one `inventorySetQuantities` call: a digest of its input, so that
- * sending the same batch again (a retry after a lost answer, a redelivered outbox batch)
- * reuses the key and Shopify applies it once.
- *
- * Note: two batches with the very same input share a key too, and within Shopify's
- * retention window the second is answered from the first without being applied. That
- * needs the same levels moved from the same values to the same values: only when an edit
- * on Shopify put back exactly the value Omnistock had replaced does a re-publish do
- * nothing, and reconciliation then finds the drift.
+ * The idempotency key of one `inventorySetQuantities` call: a digest of its input and of
+ * the write it belongs to (`write`, unique to one publish of one batch). Retries of the
+ * same request reuse it, so Shopify applies it once. A later publish of the same levels
+ * from the same values to the same values — a number that went back and forth — gets a
+ * key of its own: under the same key Shopify would answer it from the first without
+ * applying it. A publish retried by the runtime after a lost answer is kept from applying
+ * twice by its compare-and-set instead: Shopify shows the new value, not `previous`, and
+ * the re-read finds it published.
  *
  * @example
  * ```ts
- * setQuantitiesKey({ name: "available", reason: "correction", quantities }); // "omnistock-3f…"
+ * setQuantitiesKey({ name: "available", reason: "correction", quantities }, crypto.randomUUID()); // "omnistock-3f…"
  * ```
  */
-export function setQuantitiesKey(input: ShopifySetQuantitiesInput): string {
-  return `omnistock-${digest(["set", input.name, input.reason, input.referenceDocumentUri ?? "", input.quantities.map((q) => [q.inventoryItemId, q.locationId, q.quantity, q.changeFromQuantity])])}`;
+export function setQuantitiesKey(input: ShopifySetQuantitiesInput, write: string): string {
+  return `omnistock-${digest(["set", write, input.name, input.reason, input.referenceDocumentUri ?? "", input.quantities.map((q) => [q.inventoryItemId, q.locationId, q.quantity, q.changeFromQuantity])])}`;
 }
 
 function digest(value: unknown): string {
@@ -108,7 +107,7 @@ function indexOf(error: ShopifyUserError): number | undefined {
  * Shopify as a channel: publishes `available` with `inventorySetQuantities`, up to 250
  * item-locations a call, each with the update's `previous` as `changeFromQuantity`
  * (compare-and-set; `null`, Shopify's explicit opt-out, when nothing was published
- * before) and an idempotency key derived from the batch. Urgent updates go in the first
+ * before) and an idempotency key per write (see {@link setQuantitiesKey}). Urgent updates go in the first
  * calls. Shopify applies a call wholly or not at all: the items a `userError` names get
  * their outcome and the rest are sent again.
  *
@@ -151,6 +150,7 @@ export function createShopifyPublisher(options: ShopifyPublisherOptions): Channe
     call: RoleCallOptions | undefined,
   ): Promise<void> {
     let remaining = batch;
+    const attempt = randomUUID();
     while (remaining.length > 0) {
       const quantities: ShopifyQuantityInput[] = remaining.map((t) => ({
         inventoryItemId: t.inventoryItemId,
@@ -166,7 +166,7 @@ export function createShopifyPublisher(options: ShopifyPublisherOptions): Channe
           : { referenceDocumentUri: options.referenceDocumentUri }),
         quantities,
       };
-      const key = setQuantitiesKey(input);
+      const key = setQuantitiesKey(input, attempt);
       const userErrors = await client.setQuantities(input, key, call);
       if (userErrors.length === 0) {
         for (const t of remaining) outcomes[t.index] = { status: "published", update: t.update };

@@ -133,7 +133,7 @@ describe("Shopify publisher", () => {
     expect(activations[0]?.variables).toMatchObject({ item: item("SKU-0003"), location: backroom });
   });
 
-  it("reuses the idempotency key when a batch is sent again, so Shopify applies it once", async () => {
+  it("reuses the idempotency key when a request is retried, so Shopify applies it once", async () => {
     let dropNext = true;
     const recorder = recordingFetch();
     // The first answer is lost on the way back, after Shopify applied the call.
@@ -156,37 +156,28 @@ describe("Shopify publisher", () => {
       .map((b) => b.variables.key);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(keys[1]);
-    // The runtime's own retry of the same batch: the same key, the first result, no change.
+    // The runtime's own retry of the same batch: a new key, and compare-and-set keeps it
+    // from applying twice — Shopify shows 8, not `previous`, so the re-read finds it published.
     const again = await publisher.publish(batch);
     expect(again.map((o) => o.status)).toEqual(["published", "published"]);
     expect(
       graphqlBodies(recorder.requests)
         .filter((b) => b.operationName === "OmnistockSetQuantities")
         .at(-1)?.variables.key,
-    ).toBe(keys[0]);
+    ).not.toBe(keys[0]);
     expect(shop.control.quantity(item("SKU-0010"), web)).toBe(8);
-    expect(
-      setQuantitiesKey({
-        name: "available",
-        reason: "correction",
-        quantities: [
-          {
-            inventoryItemId: item("SKU-0010"),
-            locationId: web,
-            quantity: 8,
-            changeFromQuantity: batch[0]?.previous ?? null,
-          },
-          {
-            inventoryItemId: item("SKU-0011"),
-            locationId: web,
-            quantity: 8,
-            changeFromQuantity: batch[1]?.previous ?? null,
-          },
-        ],
-      }),
-    ).toBe(keys[0]);
   });
 
+  it("applies a number that goes back and forth every time: the same change twice is two writes", async () => {
+    const publisher = createShopifyPublisher({ client: clientOf(shop), channelId: "shopify-eu" });
+    const now = () => shop.control.quantity(item("SKU-0012"), web);
+    const start = now();
+    for (const quantity of [start + 2, start, start + 2, start]) {
+      const [outcome] = await publisher.publish([update("SKU-0012", quantity, now())]);
+      expect(outcome?.status).toBe("published");
+      expect(now()).toBe(quantity);
+    }
+  });
   it("rejects SKUs Shopify does not have, and names the location it cannot map", async () => {
     const publisher = createShopifyPublisher({
       client: clientOf(shop, {}, { plan: "plus" }),
