@@ -106,6 +106,9 @@ console.log(
 console.log(
   `Channel orders recorded as Lightspeed sales: ${verdict.ordersRecorded} of ${world.ordered.orders} (${verdict.channelSales} sales, doubled: ${verdict.doubledSales.length})`,
 );
+console.log(
+  `Refunds: ${world.ordered.refunded}, restocked ${world.ordered.restocked} · recorded as Lightspeed returns: ${verdict.returnsRecorded}`,
+);
 console.log(summary.toString());
 console.log(
   `Oversold units (channel orders Lightspeed could not cover): ${verdict.oversoldUnits} · orders routed past stock: ${oversellRisks}`,
@@ -148,6 +151,7 @@ const ok =
   verdict.mismatches.length === 0 &&
   verdict.doubledSales.length === 0 &&
   verdict.ordersRecorded === world.ordered.orders &&
+  verdict.returnsRecorded === world.ordered.restocked &&
   verdict.oversoldUnits === 0 &&
   parked.length === 0;
 process.exitCode = ok ? 0 : 1;

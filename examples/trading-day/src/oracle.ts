@@ -23,6 +23,8 @@ export interface Verdict {
   readonly channelSales: number;
   /** Channel orders with at least one live Lightspeed sale. */
   readonly ordersRecorded: number;
+  /** Refunds whose restocked units were recorded as a Lightspeed return (each once: see `doubledSales`). */
+  readonly returnsRecorded: number;
   /** Units sold that Lightspeed did not have: levels below zero, summed. */
   readonly oversoldUnits: number;
 }
@@ -62,12 +64,18 @@ export function verifyWorld(world: World): Verdict {
     if (sale.source_id === null || sale.status === "VOIDED") continue;
     live.set(sale.source_id, (live.get(sale.source_id) ?? 0) + 1);
   }
+  // A refund's return is `channel:order:return:refund`; a split order's parts are
+  // `order#1`, `order#2`, … and each part has its own return.
+  const isReturn = (ref: string) => ref.includes(":return:");
+  const sales = [...live].filter(([ref]) => !isReturn(ref));
   return {
     mismatches,
     doubledSales: [...live].filter(([, n]) => n > 1).map(([ref]) => ref),
-    channelSales: [...live.values()].reduce((a, b) => a + b, 0),
-    // The parts of a split order are `order#1`, `order#2`, …
-    ordersRecorded: new Set([...live.keys()].map((ref) => ref.replace(/#\d+$/, ""))).size,
+    channelSales: sales.reduce((sum, [, n]) => sum + n, 0),
+    ordersRecorded: new Set(sales.map(([ref]) => ref.replace(/#\d+$/, ""))).size,
+    returnsRecorded: new Set(
+      [...live.keys()].filter(isReturn).map((ref) => ref.replace(/#\d+(?=:return:)/, "")),
+    ).size,
     oversoldUnits,
   };
 }

@@ -83,8 +83,14 @@ export interface World {
   shows(channelId: string, sku: string): number;
   /** Lightspeed's level of a SKU at an outlet. */
   inventory(sku: string, outletId: string): number;
-  /** Units shoppers ordered online. */
-  readonly ordered: { units: number; orders: number; refused: number };
+  /** Units shoppers ordered online; orders refunded, and of those restocked. */
+  readonly ordered: {
+    units: number;
+    orders: number;
+    refused: number;
+    refunded: number;
+    restocked: number;
+  };
   /** Faults on every sandbox; `lightspeed` replaces them for Lightspeed alone. */
   setFaults(faults: Faults | undefined, lightspeed?: Faults): void;
   close(): Promise<void>;
@@ -235,7 +241,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     }
   };
 
-  const ordered = { units: 0, orders: 0, refused: 0 };
+  const ordered = { units: 0, orders: 0, refused: 0, refunded: 0, restocked: 0 };
+  /** Shopify orders not refunded yet, per store, oldest first. */
+  const refundable: { id: string; lines: { variantId: string; quantity: number }[] }[][] = [[], []];
   const outletOf = (name: string) =>
     outlets.find((o) => o.name === name || o.id === name)?.id ?? (outlets[0] as { id: string }).id;
 
@@ -291,18 +299,33 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         if (action.channel === "shopify-eu" || action.channel === "shopify-us") {
           const s = action.channel === "shopify-eu" ? 0 : 1;
           const store = s === 0 ? eu : us;
-          store.control.placeOrder(
-            lines.map((l) => ({
-              variantId: variants[s]?.get(l.sku)?.id as string,
-              quantity: l.quantity,
-            })),
+          const orderLines = lines.map((l) => ({
+            variantId: variants[s]?.get(l.sku)?.id as string,
+            quantity: l.quantity,
+          }));
+          const order = store.control.placeOrder(
+            orderLines,
             (shopifyLocations[s] as { id: string }).id,
           );
+          refundable[s]?.push({ id: order.id, lines: orderLines });
         } else if (action.channel === "amazon") {
           amazon.control.placeOrder(lines);
         } else {
           bc.control.placeOrder(lines);
         }
+        return;
+      }
+      case "online-refund": {
+        // A shopper sends back an earlier Shopify order; restocked units go back on sale.
+        const s = action.channel === "shopify-eu" ? 0 : action.channel === "shopify-us" ? 1 : -1;
+        const order = refundable[s]?.shift();
+        if (order === undefined) return;
+        ordered.refunded++;
+        if (action.restock) ordered.restocked++;
+        (s === 0 ? eu : us).control.refund(
+          order.id,
+          order.lines.map((line) => ({ ...line, restock: action.restock })),
+        );
         return;
       }
     }
@@ -338,6 +361,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         posSales: opts.posSales ?? 300,
         onlineOrders: opts.onlineOrders ?? 120,
         bulkReceiptUnits: opts.bulkReceiptUnits ?? 5_000,
+        refundChannels: channels.filter((c) => c.startsWith("shopify")),
         lastUnitRace: { sku: RACE_SKU, outlet: "Main Street", channels: ["shopify-eu", "amazon"] },
       });
     },

@@ -130,6 +130,7 @@ describe("the engine on SQLite, killed with SIGKILL at random points and restart
     expect(kills).toBe(KILLS);
     expect(verdict.doubledSales).toEqual([]);
     expect(verdict.ordersRecorded).toBe(world.ordered.orders);
+    expect(verdict.returnsRecorded).toBe(world.ordered.restocked);
     expect(verdict.mismatches).toEqual([]);
   }, 900_000);
 });

@@ -88,6 +88,7 @@ describe("a fault soak: 5xx and timeouts on every sandbox, 429 storms on every c
     expect(events.some((e) => e.type === "throttled" || e.type === "error")).toBe(true);
     expect(verdict.doubledSales).toEqual([]);
     expect(verdict.ordersRecorded).toBe(world.ordered.orders);
+    expect(verdict.returnsRecorded).toBe(world.ordered.restocked);
     expect(verdict.oversoldUnits).toBe(0);
     expect(await engine.store.parked("acme")).toEqual([]);
     expect(verdict.mismatches).toEqual([]);

@@ -49,6 +49,7 @@ describe("a trading day through the sync engine against the sandboxes", () => {
     expect(verdict.mismatches).toEqual([]);
     expect(verdict.doubledSales).toEqual([]);
     expect(verdict.ordersRecorded).toBe(world.ordered.orders);
+    expect(verdict.returnsRecorded).toBe(world.ordered.restocked);
     expect(await engine.store.parked("acme")).toEqual([]);
   }, 120_000);
 });

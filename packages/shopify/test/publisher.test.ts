@@ -7,7 +7,6 @@ import {
   createShopifyMapping,
   createShopifyPublisher,
   SHOPIFY_MAX_BATCH,
-  setQuantitiesKey,
 } from "../src/index.js";
 import { clientOf, graphqlBodies, type Shop } from "./support.js";
 

@@ -1,4 +1,4 @@
-import type { Position } from "@omnistock/core";
+import type { ChannelOrder, Position } from "@omnistock/core";
 
 /**
  * The storage interface of the sync runtime. A store keeps, per tenant: the event ids
@@ -109,6 +109,11 @@ export interface OrderRecord {
   }[];
   /** The last status applied. */
   readonly status: "placed" | "cancelled" | "fulfilled" | "refunded";
+  /**
+   * Changes (refunds, fulfilment) reported before the order itself was: kept until it is,
+   * then applied after it. Absent once the order has been placed.
+   */
+  readonly early?: readonly ChannelOrder[];
 }
 
 /** One unit of work for {@link SyncStore.apply}. */

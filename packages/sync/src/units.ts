@@ -318,16 +318,8 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
   const available = (sku: string, locationId: string) =>
     availableAt(positions.get(positionKey(sku, locationId)) ?? emptyPosition(sku, locationId), now);
 
-  for (const { part, order, demand } of live.flatMap((part) =>
-    part.orders.map((o) => ({ part, ...o })),
-  )) {
-    const count = counts.get(part) as { events: number; duplicates: number };
-    if (!fresh.has(order.eventId)) {
-      count.duplicates++;
-      continue;
-    }
-    count.events++;
-    applied++;
+  /** Applies one channel order change to its record (and its stock, and its sales tasks). */
+  const take = (order: ChannelOrder, demand: SkuQuantity[]): void => {
     const key = orderKey(order.channelId, order.orderId);
     const record = records.get(key);
     const write = (next: OrderRecord) => {
@@ -335,7 +327,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       recordWrites.set(key, next);
     };
     if (order.status === "placed") {
-      if (record !== undefined) continue;
+      if (record !== undefined && record.early === undefined) return;
       const candidates = candidatesOf(catalog, order);
       const routing = routeOrder({ lines: demand, candidates, available });
       const assignments: Assignment[] = [...routing.assignments];
@@ -376,17 +368,22 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           },
         });
       });
-      continue;
+      for (const change of record?.early ?? [])
+        take(change, expandListingLines(catalog, change.channelId, change.lines));
+      return;
     }
-    if (record === undefined) {
-      // A change reported before its order: remember it, so a late "placed" is not taken.
+    if (record === undefined || record.early !== undefined) {
+      // A change reported before its order. A cancellation means the late "placed" is not
+      // taken at all; a refund or a fulfilment waits for it and is applied right after.
+      const early = record?.early ?? [];
       write({
         channelId: order.channelId,
         orderId: order.orderId,
         lines: [],
         status: order.status,
+        ...(order.status === "cancelled" ? {} : { early: [...early, order] }),
       });
-      continue;
+      return;
     }
     if (order.status === "cancelled" && record.status === "placed") {
       partsOf(record).forEach((part, k) => {
@@ -417,7 +414,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
         for (const line of order.lines) {
           const li =
             ci === undefined ? undefined : context.catalog.listingIndex[ci]?.get(line.listingId);
-          if (li === undefined) continue;
+          if (li === undefined) return;
           for (const ref of listingRefsOf(context.catalog, li)) rewrite.set(listingKey(ref), ref);
         }
       }
@@ -455,6 +452,19 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     } else if (order.status === "fulfilled" && record.status === "placed") {
       write({ ...record, status: "fulfilled" });
     }
+  };
+
+  for (const { part, order, demand } of live.flatMap((part) =>
+    part.orders.map((o) => ({ part, ...o })),
+  )) {
+    const count = counts.get(part) as { events: number; duplicates: number };
+    if (!fresh.has(order.eventId)) {
+      count.duplicates++;
+      continue;
+    }
+    count.events++;
+    applied++;
+    take(order, demand);
   }
 
   const states = new Map(view.listings);

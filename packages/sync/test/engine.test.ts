@@ -350,6 +350,29 @@ describe("sync engine", () => {
     await engine.stop();
   });
 
+  it("takes a refund reported before its order once the order comes: the sale, then the return", async () => {
+    const { engine, market, sink } = setup({ sink: true });
+    await engine.start();
+    await engine.applyEvents("acme", [counted("MUG", "main", 4, 1)]);
+    const refund: ChannelOrder = {
+      eventId: "web:1001:refund:1",
+      channelId: "web",
+      orderId: "1001",
+      at: 200,
+      status: "refunded",
+      lines: [{ listingId: "MUG", quantity: 2, restock: true }],
+    };
+    await engine.ingest("acme", "web", delivery("r1", { orders: [refund] }));
+    await engine.idle();
+    expect(sink.returns).toEqual([]);
+    await engine.ingest("acme", "web", delivery("o1", { orders: [placed("1001", "MUG", 2)] }));
+    await engine.idle();
+    expect(sink.returns.map((r) => r.returnId)).toEqual(["web:1001:refund:1"]);
+    expect(sink.onHand.get("MUG@main")).toBe(4);
+    expect(market.shows.get("MUG@")).toBe(3);
+    await engine.stop();
+  });
+
   it("writes a channel's number again after a restocked refund: the units the channel put back on sale itself are not there", async () => {
     const { engine, web } = setup();
     await engine.start();

@@ -29,6 +29,14 @@ export type StoreAction =
       readonly restock: boolean;
     }
   | {
+      /** A shopper sends back the oldest order on a channel not refunded yet, and is refunded. */
+      readonly kind: "online-refund";
+      readonly at: number;
+      readonly channel: string;
+      /** Whether the units go back on the shelf (else they stay with the shopper). */
+      readonly restock: boolean;
+    }
+  | {
       readonly kind: "receipt";
       readonly at: number;
       readonly outlet: string;
@@ -61,6 +69,10 @@ export interface TradingDayOptions {
   readonly onlineOrders?: number;
   /** @default 20 */
   readonly returns?: number;
+  /** Refunds of online orders (most restocked), on `refundChannels`. @default 10 */
+  readonly onlineRefunds?: number;
+  /** The channels whose orders are refunded. @default `channels` */
+  readonly refundChannels?: readonly string[];
   /** @default 10 */
   readonly transfers?: number;
   /**
@@ -81,7 +93,8 @@ export interface TradingDayOptions {
 
 /**
  * Plans a retailer's day as timed, platform-neutral actions, sorted by time: POS sales,
- * online orders on each channel, returns (most restocked), one bulk receipt, transfers
+ * online orders on each channel, returns at the counter and refunds of online orders (most
+ * restocked), one bulk receipt, transfers
  * between outlets and, if asked, a last-unit race. Deterministic for a seed: the demo,
  * tests and benchmarks replay the same day.
  *
@@ -120,6 +133,16 @@ export function planTradingDay(options: TradingDayOptions): StoreAction[] {
       at: at(),
       outlet: random.pick(options.outlets),
       lines: lines(1),
+      restock: random.chance(0.8),
+    });
+  }
+  const refundChannels = options.refundChannels ?? options.channels;
+  for (let i = 0; i < (options.onlineRefunds ?? 10); i++) {
+    if (refundChannels.length === 0) break;
+    actions.push({
+      kind: "online-refund",
+      at: at(),
+      channel: random.pick(refundChannels),
       restock: random.chance(0.8),
     });
   }
@@ -165,6 +188,9 @@ export interface StoreActionHandlers {
     action: Extract<StoreAction, { kind: "online-order" }>,
   ) => void | Promise<void>;
   readonly return: (action: Extract<StoreAction, { kind: "return" }>) => void | Promise<void>;
+  readonly "online-refund": (
+    action: Extract<StoreAction, { kind: "online-refund" }>,
+  ) => void | Promise<void>;
   readonly receipt: (action: Extract<StoreAction, { kind: "receipt" }>) => void | Promise<void>;
   readonly transfer: (action: Extract<StoreAction, { kind: "transfer" }>) => void | Promise<void>;
 }

@@ -17,13 +17,14 @@ describe("planTradingDay", () => {
     expect(planTradingDay({ ...options, seed: 12 })).not.toEqual(planTradingDay(options));
   });
 
-  it("plans sales, orders on every channel, returns, transfers, a bulk receipt and the race, in time order", () => {
+  it("plans sales, orders on every channel, returns, refunds, transfers, a bulk receipt and the race, in time order", () => {
     const day = planTradingDay(options);
     const count = (kind: StoreAction["kind"]) => day.filter((a) => a.kind === kind).length;
     expect(count("pos-sale")).toBe(301);
     expect(count("online-order")).toBe(122);
     expect(count("return")).toBe(20);
     expect(count("transfer")).toBe(10);
+    expect(count("online-refund")).toBe(10);
     const receipt = day.find((a) => a.kind === "receipt");
     expect(receipt?.lines.reduce((s, l) => s + l.quantity, 0)).toBe(5_000);
     const channels = new Set(day.flatMap((a) => (a.kind === "online-order" ? [a.channel] : [])));
@@ -31,6 +32,7 @@ describe("planTradingDay", () => {
     expect(day.map((a) => a.at)).toEqual([...day.map((a) => a.at)].sort((a, b) => a - b));
     const race = day.filter(
       (a) =>
+        "lines" in a &&
         a.lines.some((l) => l.sku === "SKU-0") &&
         a.lines.length === 1 &&
         a.at >= options.startAt + 4 * 3_600_000 &&
@@ -39,7 +41,8 @@ describe("planTradingDay", () => {
     expect(race.map((a) => a.kind)).toEqual(["pos-sale", "online-order", "online-order"]);
     for (const a of day) {
       if (a.kind === "transfer") expect(a.from).not.toBe(a.to);
-      for (const line of a.lines) expect(line.quantity).toBeGreaterThan(0);
+      if (a.kind === "online-refund") expect(options.channels).toContain(a.channel);
+      else for (const line of a.lines) expect(line.quantity).toBeGreaterThan(0);
     }
   });
 
@@ -76,6 +79,7 @@ describe("planTradingDay", () => {
       "pos-sale": (a) =>
         void control.sell({ outletId: outlets[a.outlet] as string, lines: a.lines }),
       "online-order": () => undefined,
+      "online-refund": () => undefined,
       return: (a) =>
         void (a.restock ? control.returnItems(outlets[a.outlet] as string, a.lines) : undefined),
       receipt: (a) => moved(a.lines, outlets[a.outlet] as string, 1),
@@ -87,6 +91,7 @@ describe("planTradingDay", () => {
     const expected = (sku: string) =>
       200 +
       day.reduce((sum, a) => {
+        if (a.kind === "online-refund") return sum;
         const units = a.lines.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0);
         if (a.kind === "pos-sale") return sum - units;
         if (a.kind === "receipt" || (a.kind === "return" && a.restock)) return sum + units;
