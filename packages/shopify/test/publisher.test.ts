@@ -3,11 +3,7 @@ import { type Sandbox, startSandbox } from "@omnistock/sandbox";
 import { createShopifyLimiter } from "@omnistock/transport";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { recordingFetch } from "../../sandbox/test/support/openapi.js";
-import {
-  createShopifyMapping,
-  createShopifyPublisher,
-  SHOPIFY_MAX_BATCH,
-} from "../src/index.js";
+import { createShopifyMapping, createShopifyPublisher, SHOPIFY_MAX_BATCH } from "../src/index.js";
 import { clientOf, graphqlBodies, type Shop } from "./support.js";
 
 vi.setConfig({ testTimeout: 60_000 });
