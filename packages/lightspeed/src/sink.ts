@@ -166,53 +166,59 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
     });
   }
 
+  /**
+   * Posts a `CLOSED` sale (returns: negative quantities) under `reference`, unless one is
+   * live under it already (a retry): recording is idempotent by the reference.
+   */
+  async function closeOnce(
+    reference: string,
+    what: Pick<SaleToRecord, "orderId" | "locationId" | "lines">,
+    note: string,
+    sign: 1 | -1,
+    eventsOf: (recorded: LightspeedSaleRecord) => StockEvent[],
+    call?: RoleCallOptions,
+  ): Promise<RecordedSale> {
+    const existing = live(await client.salesFor(reference, call));
+    if (existing !== undefined) {
+      await productIds(call);
+      return { saleId: existing.id, created: false, events: eventsOf(existing) };
+    }
+    const register = await registerOf(outletOf(what.locationId), call);
+    const created = await client.saveSale(
+      {
+        register_id: register,
+        user_id: options.userId,
+        status: "CLOSED",
+        source: "OMNISTOCK",
+        source_id: reference,
+        note,
+        register_sale_products: await lines(what, register, call, sign),
+      },
+      call,
+    );
+    return { saleId: created.id, created: true, events: eventsOf(created) };
+  }
+
   return {
     platform: "lightspeed",
-    async recordSale(sale, call): Promise<RecordedSale> {
-      const reference = saleReference(sale.channelId, sale.orderId);
-      const existing = live(await client.salesFor(reference, call));
-      if (existing !== undefined) {
-        await productIds(call);
-        return { saleId: existing.id, created: false, events: meant(sale, existing) };
-      }
-      const outlet = outletOf(sale.locationId);
-      const register = await registerOf(outlet, call);
-      const created = await client.saveSale(
-        {
-          register_id: register,
-          user_id: options.userId,
-          status: "CLOSED",
-          source: "OMNISTOCK",
-          source_id: reference,
-          note: `${sale.channelId} order ${sale.orderId}`,
-          register_sale_products: await lines(sale, register, call),
-        },
+    recordSale: (sale, call) =>
+      closeOnce(
+        saleReference(sale.channelId, sale.orderId),
+        sale,
+        `${sale.channelId} order ${sale.orderId}`,
+        1,
+        (recorded) => meant(sale, recorded),
         call,
-      );
-      return { saleId: created.id, created: true, events: meant(sale, created) };
-    },
-    async recordReturn(ret, call): Promise<RecordedSale> {
-      const reference = returnReference(ret.channelId, ret.orderId, ret.returnId);
-      const existing = live(await client.salesFor(reference, call));
-      if (existing !== undefined) {
-        await productIds(call);
-        return { saleId: existing.id, created: false, events: returned(ret, existing) };
-      }
-      const register = await registerOf(outletOf(ret.locationId), call);
-      const created = await client.saveSale(
-        {
-          register_id: register,
-          user_id: options.userId,
-          status: "CLOSED",
-          source: "OMNISTOCK",
-          source_id: reference,
-          note: `${ret.channelId} order ${ret.orderId}: refund ${ret.returnId}, restocked`,
-          register_sale_products: await lines(ret, register, call, -1),
-        },
+      ),
+    recordReturn: (ret, call) =>
+      closeOnce(
+        returnReference(ret.channelId, ret.orderId, ret.returnId),
+        ret,
+        `${ret.channelId} order ${ret.orderId}: refund ${ret.returnId}, restocked`,
+        -1,
+        (recorded) => returned(ret, recorded),
         call,
-      );
-      return { saleId: created.id, created: true, events: returned(ret, created) };
-    },
+      ),
     async voidSale({ channelId, orderId }, call): Promise<void> {
       const existing = live(await client.salesFor(saleReference(channelId, orderId), call));
       if (existing === undefined) return;
