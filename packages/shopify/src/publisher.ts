@@ -74,7 +74,7 @@ interface Target {
 
 /**
  * The idempotency key of one `inventorySetQuantities` call: a digest of its input and of
- * the write it belongs to (`write`, unique to one publish of one batch). Retries of the
+ * the write it belongs to (`writeId`, unique to one publish of one batch). Retries of the
  * same request reuse it, so Shopify applies it once. A later publish of the same levels
  * from the same values to the same values — a number that went back and forth — gets a
  * key of its own: under the same key Shopify would answer it from the first without
@@ -87,8 +87,8 @@ interface Target {
  * setQuantitiesKey({ name: "available", reason: "correction", quantities }, crypto.randomUUID()); // "omnistock-3f…"
  * ```
  */
-export function setQuantitiesKey(input: ShopifySetQuantitiesInput, write: string): string {
-  return `omnistock-${digest(["set", write, input.name, input.reason, input.referenceDocumentUri ?? "", input.quantities.map((q) => [q.inventoryItemId, q.locationId, q.quantity, q.changeFromQuantity])])}`;
+export function setQuantitiesKey(input: ShopifySetQuantitiesInput, writeId: string): string {
+  return `omnistock-${digest(["set", writeId, input.name, input.reason, input.referenceDocumentUri ?? "", input.quantities.map((q) => [q.inventoryItemId, q.locationId, q.quantity, q.changeFromQuantity])])}`;
 }
 
 function digest(value: unknown): string {

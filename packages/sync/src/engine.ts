@@ -13,6 +13,7 @@ import {
   parseWith,
   positionKey,
   type QuantityToPublish,
+  type RecordedSale,
   type SalesOrderSink,
   type StockEvent,
   StockLevels,
@@ -712,14 +713,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await park(tenant, entry, "no sales-order sink is configured");
         continue;
       }
+      // A sale's or a return's own stock events are applied before the ack: a crash in
+      // between records nothing twice (the sink is idempotent), and its webhook is a duplicate.
+      const applyThenAck = async ({ events }: RecordedSale) => {
+        if (events !== undefined && events.length > 0)
+          await applyEventsInChunks(tenant, SALES_QUEUE, events);
+        await store.ack([{ entry }]);
+      };
       try {
         if (payload.action === "record") {
           const recorded = await sink.recordSale(payload.sale);
-          // The sale's own stock events are applied before the ack: a crash in between
-          // records nothing twice (the sink is idempotent), and its webhook is a duplicate.
-          if (recorded.events !== undefined && recorded.events.length > 0)
-            await applyEventsInChunks(tenant, SALES_QUEUE, recorded.events);
-          await store.ack([{ entry }]);
+          await applyThenAck(recorded);
           counters.salesRecorded++;
           emit({
             type: "sale-recorded",
@@ -732,9 +736,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         } else if (payload.action === "return") {
           const ret = payload.return;
           const recorded = await sink.recordReturn(ret);
-          if (recorded.events !== undefined && recorded.events.length > 0)
-            await applyEventsInChunks(tenant, SALES_QUEUE, recorded.events);
-          await store.ack([{ entry }]);
+          await applyThenAck(recorded);
           counters.returnsRecorded++;
           emit({
             type: "return-recorded",

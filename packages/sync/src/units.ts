@@ -414,7 +414,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
         for (const line of order.lines) {
           const li =
             ci === undefined ? undefined : context.catalog.listingIndex[ci]?.get(line.listingId);
-          if (li === undefined) return;
+          if (li === undefined) continue;
           for (const ref of listingRefsOf(context.catalog, li)) rewrite.set(listingKey(ref), ref);
         }
       }

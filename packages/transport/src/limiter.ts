@@ -499,11 +499,6 @@ export class TokenBucket {
     return missing <= 0 ? 0 : Math.ceil((missing / this.perSecond) * 1000);
   }
 
-  /** Units held out of the bucket's ceiling: see {@link hold}. */
-  get held(): number {
-    return this.#held;
-  }
-
   /**
    * From `now` on, the bucket refills only to `capacity − units`. Requests sent but not yet
    * answered are charged here, but not yet at the platform, whose bucket may sit full and
