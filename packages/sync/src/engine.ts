@@ -25,6 +25,7 @@ import {
 import { QueueDispatcher } from "./dispatcher.js";
 import { type Logger, type SyncEvent, silentLogger } from "./events.js";
 import { LatencyHistogram } from "./histogram.js";
+import { createWebhookHandler } from "./ingest.js";
 import { createMemoryStore } from "./memory-store.js";
 import { syncEngineOptionsSchema } from "./options.js";
 import type { OutboxAck, OutboxEntry, SyncStore } from "./store.js";
@@ -919,6 +920,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       every(ordersEvery(orderSource.channelId), () => pollOrders(tenant, orderSource));
   }
 
+  const handleWebhook = createWebhookHandler({
+    route: (tenantId, name) => tenants.get(tenantId)?.options.receivers?.[name],
+    ingest: (tenantId, source, delivery) => ingestDelivery(tenantOf(tenantId), source, delivery),
+    emit,
+    logger,
+  });
+
   const engine: SyncEngine = {
     store,
     async start() {
@@ -937,29 +945,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (const tenant of tenants.values()) tenant.dispatchers.clear();
       if (ownsStore) await store.close();
     },
-    async handleWebhook(request) {
-      const parts = new URL(request.url).pathname.split("/").filter((p) => p !== "");
-      const [tenantId, name] = parts.slice(-2).map(decodeURIComponent);
-      const tenant = tenantId === undefined ? undefined : tenants.get(tenantId);
-      const receiver = name === undefined ? undefined : tenant?.options.receivers?.[name];
-      if (tenant === undefined || receiver === undefined)
-        return Response.json({ error: "unknown webhook route" }, { status: 404 });
-      const body = await request.text();
-      const received = await receiver.tryReceive({ body, headers: request.headers });
-      if (!received.ok) {
-        const { error } = received;
-        emit({ type: "error", tenantId: tenant.options.id, source: `webhook:${name}`, error });
-        const status = error.code === "SIGNATURE" ? 401 : error.retryable ? 503 : 400;
-        return Response.json({ error: error.code, message: error.message }, { status });
-      }
-      try {
-        const result = await ingestDelivery(tenant, `webhook:${name}`, received.delivery);
-        return Response.json({ ok: true, duplicate: !result.applied });
-      } catch (error) {
-        logger.error("webhook apply failed", { tenantId, route: name, error: String(error) });
-        return Response.json({ error: "STORAGE" }, { status: 500 });
-      }
-    },
+    handleWebhook,
     ingest: (tenantId, source, delivery) => ingestDelivery(tenantOf(tenantId), source, delivery),
     applyEvents: (tenantId, events, opts) =>
       applyEventsInChunks(
