@@ -13,7 +13,7 @@ import type { RateLimiter, ThrottledEvent } from "./limiter.js";
 import { abortSignal, checkOptions, fn, milliseconds } from "./options.js";
 import { redact, SECRET_HEADERS } from "./redact.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { type Clock, type Sleep, systemClock, systemSleep } from "./time.js";
+import { type Clock, deadlineOf, type Sleep, systemClock, systemSleep } from "./time.js";
 
 /**
  * Whether a request may be sent again after a failure that may have reached the platform:
@@ -87,7 +87,12 @@ export interface RequestOptions {
    * @default the client's `timeoutMs`
    */
   readonly timeoutMs?: number;
-  /** Cancels the request, its waits and its retries; it rejects with the signal's reason. */
+  /**
+   * Cancels the request, its waits and its retries; it rejects with the signal's reason. A
+   * signal marked with {@link withDeadline} also bounds the waits: a retry whose wait would
+   * end after the deadline is not waited for (the error is thrown at once, a `RATE_LIMITED`
+   * one with the platform's wait in `retryAfterMs`), and nothing is sent once it has passed.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -422,6 +427,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let secrets = [...staticSecrets, ...credentialValues(request.headers ?? {}, false)];
     const url = describe(request, secrets);
     const facts = { platform, method, url, replay };
+    const deadline = deadlineOf(signal);
+    if (deadline !== undefined && clock() >= deadline) {
+      // The caller can no longer use an answer: sending would only risk a write it will retry.
+      throw new OmnistockError(
+        "TIMEOUT",
+        `${platform} ${method} ${url}: the caller's deadline passed`,
+        {
+          platform,
+          retryable: true,
+          details: { method, url, replay, deadline },
+        },
+      );
+    }
     await limiter?.acquire(cost, {
       ...(operation === undefined ? {} : { operation }),
       ...(signal === undefined ? {} : { signal }),
@@ -504,17 +522,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   function nextWait(
     error: unknown,
     attemptNumber: number,
+    deadline: number | undefined,
   ): { readonly delayMs: number; readonly source: "server" | "backoff" } | undefined {
     if (!isOmnistockError(error) || !error.retryable) return undefined;
     const hint = error.retryAfterMs;
+    let wait: { readonly delayMs: number; readonly source: "server" | "backoff" };
     if (hint !== undefined) {
       if (hint > settings.maxRetryAfterMs) return undefined;
       // The platform's wait wins over our backoff; a little jitter spreads the herd.
       const spread = Math.min(SERVER_JITTER.maxMs, hint * SERVER_JITTER.fraction);
-      return { delayMs: Math.round(hint + random() * spread), source: "server" };
+      wait = { delayMs: Math.round(hint + random() * spread), source: "server" };
+    } else {
+      const backoff = Math.min(settings.maxDelayMs, settings.minDelayMs * 2 ** (attemptNumber - 1));
+      wait = { delayMs: Math.round(random() * backoff), source: "backoff" };
     }
-    const backoff = Math.min(settings.maxDelayMs, settings.minDelayMs * 2 ** (attemptNumber - 1));
-    return { delayMs: Math.round(random() * backoff), source: "backoff" };
+    // A wait that outlasts the caller's deadline is handed back with the error.
+    if (deadline !== undefined && clock() + wait.delayMs >= deadline) return undefined;
+    return wait;
   }
 
   return {
@@ -527,6 +551,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const replay = request.replay ?? ((request.method ?? "GET") === "GET" ? "safe" : "unsafe");
       const { signal } = request;
+      const deadline = deadlineOf(signal);
+      /** The wait decided for the last failed attempt: decided once, then slept and retried. */
+      let planned: ReturnType<typeof nextWait>;
       return queue.add(
         () =>
           pRetry((n) => attempt(request, replay, n), {
@@ -534,22 +561,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             // The wait is ours (the platform's first, else backoff with jitter): p-retry adds none.
             minTimeout: 0,
             ...(signal === undefined ? {} : { signal }),
-            shouldRetry: ({ error, attemptNumber }) => nextWait(error, attemptNumber) !== undefined,
+            shouldRetry: () => planned !== undefined,
             onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-              if (retriesLeft === 0) return;
-              const wait = nextWait(error, attemptNumber);
-              if (wait === undefined || !isOmnistockError(error)) return;
+              planned = retriesLeft === 0 ? undefined : nextWait(error, attemptNumber, deadline);
+              if (planned === undefined || !isOmnistockError(error)) return;
               emit({
                 type: "retry",
                 platform,
                 method: request.method ?? "GET",
                 url: describe(request, staticSecrets),
                 attempt: attemptNumber,
-                delayMs: wait.delayMs,
-                source: wait.source,
+                delayMs: planned.delayMs,
+                source: planned.source,
                 code: error.code,
               });
-              await sleep(wait.delayMs, signal);
+              await sleep(planned.delayMs, signal);
             },
           }),
         signal === undefined ? {} : { signal },

@@ -63,3 +63,45 @@ export const systemSleep: Sleep = (ms, signal) =>
     );
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+
+/**
+ * The key under which an `AbortSignal` carries its caller's deadline: `Symbol.for`, so that
+ * a caller that does not depend on this package (the sync engine) can set it too.
+ */
+const DEADLINE = Symbol.for("omnistock.deadline");
+
+/**
+ * Marks a signal with the time (epoch ms, on the clock the client is given) by which the
+ * caller needs the call done, and returns it.
+ *
+ * Why: a caller that holds a lease (the sync engine's outbox) must not have a client sit
+ * on a platform's `Retry-After` past the lease, or another worker may take the same work
+ * meanwhile. With a deadline on its signal, the client never starts a wait that would end
+ * after it: it gives up at once with the error (a `RATE_LIMITED` one carries the wait in
+ * `retryAfterMs`), so the caller can come back later. The caller still aborts the signal at
+ * the deadline; the mark only spares it waits that could never finish in time.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const signal = withDeadline(controller.signal, Date.now() + 55_000);
+ * await client.request({ path: "/api/2.0/outlets", signal });
+ * ```
+ */
+export function withDeadline(signal: AbortSignal, deadline: number): AbortSignal {
+  Object.defineProperty(signal, DEADLINE, { value: deadline, configurable: true });
+  return signal;
+}
+
+/**
+ * The deadline a signal carries (see {@link withDeadline}), or `undefined`.
+ *
+ * @example
+ * ```ts
+ * deadlineOf(withDeadline(new AbortController().signal, 1_000)); // 1000
+ * ```
+ */
+export function deadlineOf(signal: AbortSignal | undefined): number | undefined {
+  const value: unknown = (signal as { [DEADLINE]?: unknown } | undefined)?.[DEADLINE];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
