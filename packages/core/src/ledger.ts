@@ -6,6 +6,7 @@ import {
   type Position,
   positionKey,
   type Reservation,
+  type SeenEvent,
 } from "./position.js";
 
 /** Where the ledger reads current positions from: a map by {@link positionKey}, or a lookup. */
@@ -29,8 +30,11 @@ const NOTHING_CHANGED: readonly Position[] = Object.freeze([]);
  * inputs are not modified.
  *
  * The rules that make replays safe:
- * - an event is applied once: applying it again changes nothing (it is recognised by its
- *   id among the unsettled entries of each position it touches);
+ * - an event is applied once: applying it again changes nothing, whatever time the
+ *   redelivery carries. It is recognised by its id, which every position it touched keeps
+ *   (in its journal or its {@link Position.seen} list) until {@link settlePosition} has
+ *   passed over its time twice;
+ * - an event at or before a position's settlement horizon is too old and changes nothing;
  * - deltas commute: any order of the same deltas gives the same totals;
  * - a `stock.counted` level replaces on hand as of its time: deltas at or before that time
  *   are already in it, deltas after it are added on top, whatever order they arrive in;
@@ -133,13 +137,29 @@ export class Ledger {
 /**
  * Folds every entry at or before `horizon` into the position's settled totals, so that
  * the journal stays short. Call it when no event that old can arrive any more (for
- * Lightspeed, whose webhooks retry for 48 hours, 48 hours after the fact): an event older
- * than the horizon that arrives later is no longer recognised by the ledger, so keep
- * de-duplicating by event id in the store for longer than that.
+ * Lightspeed, whose webhooks retry for 48 hours, 48 hours after the fact).
+ *
+ * What is still recognised afterwards:
+ * - an event whose time is at or before `horizon` changes nothing (it is too old);
+ * - the ids of the entries folded away are kept (in {@link Position.seen}), so a
+ *   redelivery of one carrying a later time is still recognised, until the next
+ *   settlement: each settlement forgets the ids of the events at or before the previous
+ *   settlement's horizon. Settling every day at 48 hours back, an event's id is
+ *   recognised whatever time a redelivery carries for at least 72 hours after its time.
+ *
+ * Keep de-duplicating by event id in the store (as the sync runtime does) for events that
+ * may come back later than that.
+ *
+ * @example
+ * ```ts
+ * const settled = settlePosition(position, now - 48 * 3_600_000);
+ * ```
  */
 export function settlePosition(position: Position, horizon: number): Position {
-  if (horizon <= position.settled.through) return position;
+  const previous = position.settled.through;
+  if (horizon <= previous) return position;
   const { count } = position;
+  const seen = seenOf(position).filter((s) => s.at > previous);
   let { onHand, unsellable, incoming } = position.settled;
   const commitments: Record<string, number> = { ...position.settled.commitments };
   const journal: JournalEntry[] = [];
@@ -148,6 +168,7 @@ export function settlePosition(position: Position, horizon: number): Position {
       journal.push(entry);
       continue;
     }
+    seen.push({ eventId: entry.eventId, at: entry.at });
     if (count === undefined || entry.at > count.at) onHand += entry.onHand;
     unsellable += entry.unsellable ?? 0;
     incoming += entry.incoming ?? 0;
@@ -162,6 +183,7 @@ export function settlePosition(position: Position, horizon: number): Position {
   }
   const draft = copyOf(position);
   draft.journal = journal;
+  draft.seen = seen.sort((a, b) => compareText(a.eventId, b.eventId));
   draft.reservations = position.reservations.filter((r) => !r.ended && r.expiresAt > horizon);
   draft.settled = { onHand, unsellable, incoming, commitments, through: horizon };
   recomputeTotals(draft);
@@ -184,16 +206,25 @@ function copyOf(p: Position): Draft {
     reservations: p.reservations,
     count: p.count,
     journal: p.journal,
+    seen: seenOf(p),
     settled: p.settled,
     safetySetBy: p.safetySetBy,
   };
 }
 
-/** A copy whose journal the {@link Ledger} may grow in place. */
+/** A copy whose journal and seen list the {@link Ledger} may grow in place. */
 function owned(p: Position): Draft {
   const draft = copyOf(p);
   draft.journal = p.journal.slice();
+  draft.seen = draft.seen.slice();
   return draft;
+}
+
+const NOTHING_SEEN: readonly SeenEvent[] = Object.freeze([]);
+
+/** The seen list of a position; one stored before the list existed has none. */
+function seenOf(p: Position): readonly SeenEvent[] {
+  return (p as { readonly seen?: readonly SeenEvent[] }).seen ?? NOTHING_SEEN;
 }
 
 /**
@@ -293,19 +324,19 @@ function applyInPlace(event: StockEvent, target: DraftTarget): void {
   switch (event.type) {
     case "stock.counted": {
       const draft = target.draftOf(event.sku, event.locationId);
-      if (count(draft, event)) target.changed(draft);
+      if (count(draft, event, target.owned)) target.changed(draft);
       return;
     }
     case "stock.reserved":
     case "reservation.released":
     case "reservation.expired": {
       const draft = target.draftOf(event.sku, event.locationId);
-      if (reserve(draft, event)) target.changed(draft);
+      if (reserve(draft, event, target.owned)) target.changed(draft);
       return;
     }
     case "safety-stock.set": {
       const draft = target.draftOf(event.sku, event.locationId);
-      if (setSafetyStock(draft, event)) target.changed(draft);
+      if (setSafetyStock(draft, event, target.owned)) target.changed(draft);
       return;
     }
     case "order.fulfilled":
@@ -488,14 +519,8 @@ function effectsOf(event: StockEvent): Effect[] {
 }
 
 function enter(draft: Draft, entry: JournalEntry, owned: boolean): boolean {
-  if (entry.at <= draft.settled.through) return false;
-  const { journal } = draft;
-  const i = insertionPoint(journal, entry);
-  const there = journal[i];
-  if (there !== undefined && there.at === entry.at && there.eventId === entry.eventId) return false;
-  if (owned && journal.length >= GROW_IN_PLACE_FROM)
-    (journal as JournalEntry[]).splice(i, 0, entry);
-  else draft.journal = withEntry(journal, i, entry);
+  if (!isNew(draft, entry.eventId, entry.at)) return false;
+  draft.journal = inserted(draft.journal, insertionPoint(draft.journal, entry), entry, owned);
   if (
     entry.orderId === undefined &&
     entry.unsellable === undefined &&
@@ -507,15 +532,17 @@ function enter(draft: Draft, entry: JournalEntry, owned: boolean): boolean {
   return true;
 }
 
-function count(draft: Draft, event: StockEventOf<"stock.counted">): boolean {
+function count(draft: Draft, event: StockEventOf<"stock.counted">, owned: boolean): boolean {
+  if (!isNew(draft, event.id, event.at)) return false;
+  // Kept even when a later count beats it, so that it never wins by coming back later.
+  remember(draft, event, owned);
   const level: CountedLevel = {
     onHand: event.onHand,
     at: event.at,
     version: event.version ?? -1,
     eventId: event.id,
   };
-  if (level.at <= draft.settled.through) return false;
-  if (draft.count !== undefined && compareCounts(level, draft.count) <= 0) return false;
+  if (draft.count !== undefined && compareCounts(level, draft.count) <= 0) return true;
   draft.count = level;
   // Every settled entry is at or before `through`, hence before this count: none add to it.
   if (draft.settled.onHand !== 0) draft.settled = { ...draft.settled, onHand: 0 };
@@ -537,14 +564,17 @@ function count(draft: Draft, event: StockEventOf<"stock.counted">): boolean {
 function reserve(
   draft: Draft,
   event: StockEventOf<"stock.reserved" | "reservation.released" | "reservation.expired">,
+  owned: boolean,
 ): boolean {
+  if (!isNew(draft, event.id, event.at)) return false;
+  remember(draft, event, owned);
   const index = draft.reservations.findIndex((r) => r.reservationId === event.reservationId);
   const existing = index === -1 ? undefined : draft.reservations[index];
   let next: Reservation;
   if (event.type === "stock.reserved") {
     // The latest hold for an id wins, whatever order they arrive in; an end is final.
     const setBy = { at: event.at, eventId: event.id };
-    if (existing?.setBy !== undefined && compareEntries(setBy, existing.setBy) <= 0) return false;
+    if (existing?.setBy !== undefined && compareEntries(setBy, existing.setBy) <= 0) return true;
     next = {
       reservationId: event.reservationId,
       quantity: event.quantity,
@@ -553,7 +583,7 @@ function reserve(
       setBy,
     };
   } else {
-    if (existing?.ended === true) return false;
+    if (existing?.ended === true) return true;
     next = existing
       ? { ...existing, ended: true }
       : {
@@ -572,12 +602,55 @@ function reserve(
   return true;
 }
 
-function setSafetyStock(draft: Draft, event: StockEventOf<"safety-stock.set">): boolean {
+function setSafetyStock(
+  draft: Draft,
+  event: StockEventOf<"safety-stock.set">,
+  owned: boolean,
+): boolean {
+  if (!isNew(draft, event.id, event.at)) return false;
+  remember(draft, event, owned);
   const by = { at: event.at, eventId: event.id };
-  if (draft.safetySetBy !== undefined && compareEntries(by, draft.safetySetBy) <= 0) return false;
+  if (draft.safetySetBy !== undefined && compareEntries(by, draft.safetySetBy) <= 0) return true;
   draft.safetyStock = event.quantity;
   draft.safetySetBy = by;
   return true;
+}
+
+/**
+ * Whether an event may still change a position: it is later than the settlement horizon
+ * and the position has not applied it, at whatever time (its id is neither in the journal
+ * nor in the seen list).
+ */
+function isNew(draft: Draft, eventId: string, at: number): boolean {
+  if (at <= draft.settled.through) return false;
+  const { journal } = draft;
+  // A redelivery mostly follows its first delivery closely: look from the end.
+  for (let k = journal.length - 1; k >= 0; k--)
+    if ((journal[k] as JournalEntry).eventId === eventId) return false;
+  return seenIndex(draft.seen, eventId) < 0;
+}
+
+/** Keeps the id of an event that leaves no journal entry. */
+function remember(draft: Draft, event: { id: string; at: number }, owned: boolean): void {
+  const i = -1 - seenIndex(draft.seen, event.id);
+  draft.seen = inserted(draft.seen, i, { eventId: event.id, at: event.at }, owned);
+}
+
+/**
+ * Where an id is in a seen list sorted by id (binary search): its index, or
+ * `-1 - insertion point` when absent.
+ */
+function seenIndex(seen: readonly SeenEvent[], eventId: string): number {
+  let low = 0;
+  let high = seen.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const there = (seen[mid] as SeenEvent).eventId;
+    if (there < eventId) low = mid + 1;
+    else if (there > eventId) high = mid - 1;
+    else return mid;
+  }
+  return -1 - low;
 }
 
 /** Derives on hand, committed, unsellable and incoming from the count, journal and settled part. */
@@ -605,9 +678,9 @@ function recomputeTotals(draft: Draft): void {
 }
 
 /**
- * Journals at least this long, when the {@link Ledger} owns them, grow in place; shorter
- * ones are copied at their exact length, because positions are many and arrays grown in
- * place keep spare capacity.
+ * Journals and seen lists at least this long, when the {@link Ledger} owns them, grow in
+ * place; shorter ones are copied at their exact length, because positions are many and
+ * arrays grown in place keep spare capacity.
  */
 const GROW_IN_PLACE_FROM = 8;
 
@@ -625,15 +698,16 @@ function insertionPoint(journal: readonly JournalEntry[], entry: JournalEntry): 
   return low;
 }
 
-function withEntry(
-  journal: readonly JournalEntry[],
-  i: number,
-  entry: JournalEntry,
-): JournalEntry[] {
-  const next = new Array<JournalEntry>(journal.length + 1);
-  for (let k = 0; k < i; k++) next[k] = journal[k] as JournalEntry;
-  next[i] = entry;
-  for (let k = i; k < journal.length; k++) next[k + 1] = journal[k] as JournalEntry;
+/** `list` with `item` at `i`: the same array grown in place where the Ledger owns it, else a copy. */
+function inserted<T>(list: readonly T[], i: number, item: T, owned: boolean): readonly T[] {
+  if (owned && list.length >= GROW_IN_PLACE_FROM) {
+    (list as T[]).splice(i, 0, item);
+    return list;
+  }
+  const next = new Array<T>(list.length + 1);
+  for (let k = 0; k < i; k++) next[k] = list[k] as T;
+  next[i] = item;
+  for (let k = i; k < list.length; k++) next[k + 1] = list[k] as T;
   return next;
 }
 

@@ -29,6 +29,17 @@ export interface JournalEntry {
   readonly committed?: number;
 }
 
+/**
+ * An event a position applied that its journal does not hold: an absolute event (a count,
+ * a hold or its end, a safety stock), or a journal entry settled away. Kept so that a
+ * redelivery of the event is recognised by its id whatever time it carries.
+ */
+export interface SeenEvent {
+  readonly eventId: string;
+  /** The event's time as first applied; {@link settlePosition} forgets it by this time. */
+  readonly at: number;
+}
+
 /** The last absolute count of on hand, which beats every delta at or before its time. */
 export interface CountedLevel {
   readonly onHand: number;
@@ -72,6 +83,11 @@ export interface Position {
   readonly count: CountedLevel | undefined;
   /** Unsettled entries, sorted by time then event id. */
   readonly journal: readonly JournalEntry[];
+  /**
+   * The other events applied here, sorted by id: with the journal, every event id the
+   * position recognises. A position stored before this field existed reads as none.
+   */
+  readonly seen: readonly SeenEvent[];
   readonly settled: SettledTotals;
   /** The last `safety-stock.set` applied, for last-writer-wins ordering. */
   readonly safetySetBy: { readonly at: number; readonly eventId: string } | undefined;
@@ -100,6 +116,7 @@ export function emptyPosition(sku: string, locationId: string): Position {
     reservations: NONE,
     count: undefined,
     journal: NONE,
+    seen: NONE,
     settled: NOTHING_SETTLED,
     safetySetBy: undefined,
   };

@@ -46,6 +46,48 @@ describe("ledger properties", () => {
     );
   });
 
+  it("an event id applies once whatever time it is redelivered with", () => {
+    fc.assert(
+      fc.property(
+        eventList(40, 1),
+        fc.nat(),
+        fc.integer({ min: 0, max: 60 }),
+        (history, pick, redeliveredAt) => {
+          const events = parsed(history);
+          const original = events[pick % events.length] as StockEvent;
+          const again = { ...original, at: redeliveredAt };
+          const positions = replay(events);
+          expect(applyEvent(positions, again)).toEqual({ positions: [], touched: [] });
+          const ledger = new Ledger();
+          for (const event of events) ledger.apply(event);
+          expect(ledger.apply(again)).toEqual([]);
+        },
+      ),
+    );
+  });
+
+  it("after one settlement, an event id still applies once whatever time it is redelivered with", () => {
+    fc.assert(
+      fc.property(
+        eventList(40, 1),
+        fc.nat(),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 0, max: 60 }),
+        (history, pick, horizon, redeliveredAt) => {
+          const events = parsed(history);
+          const original = events[pick % events.length] as StockEvent;
+          const settled = new Map(
+            [...replay(events)].map(([k, p]) => [k, settlePosition(p, horizon)]),
+          );
+          expect(applyEvent(settled, { ...original, at: redeliveredAt })).toEqual({
+            positions: [],
+            touched: [],
+          });
+        },
+      ),
+    );
+  });
+
   it("replaying events in any order gives the same positions (deltas commute, counts and holds are order-free)", () => {
     fc.assert(
       fc.property(

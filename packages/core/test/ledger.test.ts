@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   applyEvent,
   availableAt,
+  Ledger,
   type Position,
   parseStockEvent,
   positionKey,
@@ -67,6 +68,42 @@ describe("ledger", () => {
       positions: [],
       touched: [],
     });
+  });
+
+  it("recognises a redelivered event by its id whatever time it carries", () => {
+    const redelivered = events(
+      receipt("r1", 1_000, 20),
+      sale("sale-42", 2_000, 1),
+      sale("sale-42", 2_500, 1),
+      count("c1", 3_000, 19),
+      count("c1", 4_000, 19),
+      sale("s2", 3_500, 2),
+    );
+    expect(at(replay(redelivered), "MUG", "main").onHand).toBe(17);
+    const ledger = new Ledger();
+    const changed = redelivered.map((event) => ledger.apply(event).length);
+    expect(changed).toEqual([1, 1, 0, 1, 0, 1]);
+    expect(ledger.get("MUG", "main")?.onHand).toBe(17);
+  });
+
+  it("recognises an event after settlement until the next settlement, whatever time it carries", () => {
+    const mug = at(
+      replay(events(receipt("r1", 1, 10), sale("s1", 2, 1), sale("s2", 9, 1))),
+      "MUG",
+      "main",
+    );
+    const once = settlePosition(mug, 5);
+    const positions = new Map([[positionKey("MUG", "main"), once]]);
+    // s1 was folded away at 5; its redelivery carrying a later time is still recognised.
+    expect(applyEvent(positions, parseStockEvent(sale("s1", 7, 1)))).toEqual({
+      positions: [],
+      touched: [],
+    });
+    // A second settlement forgets the ids of events at or before the first one's horizon.
+    const twice = settlePosition(once, 8);
+    expect(twice.seen.map((s) => s.eventId)).toEqual([]);
+    const later = settlePosition(twice, 10);
+    expect(later.seen.map((s) => s.eventId)).toEqual(["s2"]);
   });
 
   it("lets a count win over deltas before it and not over those after it, in any arrival order", () => {
