@@ -2,7 +2,10 @@ import {
   type ChannelLevel,
   type ChannelOrder,
   createWebhookReceiver,
+  functionOption,
+  isOmnistockError,
   OmnistockError,
+  objectWithMethods,
   parseWith,
   validationError,
   type WebhookReceiver,
@@ -14,6 +17,7 @@ import type { AmazonClient } from "./client.js";
 import { type AmazonListingMapping, amazonListings } from "./mapping.js";
 import { toChannelOrder } from "./orders.js";
 import {
+  type AmazonOrderItemRecord,
   mfnQuantityChangeSchema,
   notificationEnvelopeSchema,
   orderChangeSchema,
@@ -45,34 +49,66 @@ export interface AmazonNotificationReceiverOptions {
    */
   readonly sellerId?: string;
   /**
-   * Shared secrets of an HTTP forwarder that signs each body with HMAC-SHA256 (hex or
+   * Shared secrets of the HTTP forwarder that signs each body with HMAC-SHA256 (hex or
    * base64) in {@link signatureHeader}; several while one is rotated out. Amazon itself
-   * signs nothing (notifications arrive in your SQS queue or EventBridge bus).
-   * @default none: nothing is verified
+   * signs nothing (notifications arrive in your SQS queue or EventBridge bus), so whatever
+   * carries them to Omnistock signs them. Required unless {@link allowUnsigned} is `true`.
+   * @example [process.env.AMAZON_FORWARDER_SECRET]
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: string | readonly string[];
+  /**
+   * Takes notifications with no signature at all: only where nobody else can reach the
+   * receiver (your SQS consumer calls it in-process, say). The receiver warns once, through
+   * {@link onWarning}, that it verifies nothing. Not allowed together with `secrets`.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean;
+  /**
+   * Where the receiver's warning goes (it has one: it was built with `allowUnsigned`).
+   * @default process.emitWarning
+   */
+  readonly onWarning?: (warning: AmazonReceiverWarning) => void;
   /** @default "x-omnistock-signature" */
   readonly signatureHeader?: string;
 }
 
-const optionsSchema = z.strictObject({
-  channelId: z.string().min(1),
-  client: z
-    .custom<AmazonClient>(
-      (value) =>
-        typeof value === "object" &&
-        value !== null &&
-        typeof (value as AmazonClient).getOrderItems === "function",
-      { error: "expected an AmazonClient" },
-    )
-    .optional(),
-  listings: z.array(z.unknown()).optional(),
-  sellerId: z.string().min(1).optional(),
-  secrets: z.array(z.string().min(1)).optional(),
-  signatureHeader: z.string().min(1).optional(),
-});
+/** The warning of a {@link createAmazonNotificationReceiver} that takes unsigned notifications. */
+export interface AmazonReceiverWarning {
+  readonly type: "unsigned";
+  readonly platform: "amazon";
+  /** What is unsafe and how to make it safe. */
+  readonly message: string;
+}
+
+const objectInput = (payload: { readonly value: unknown }) =>
+  typeof payload.value === "object" && payload.value !== null;
+
+const optionsSchema = z
+  .strictObject({
+    channelId: z.string().min(1),
+    client: objectWithMethods<AmazonClient>("an AmazonClient", ["getOrderItems"]).optional(),
+    listings: z.array(z.unknown()).optional(),
+    sellerId: z.string().min(1).optional(),
+    secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    allowUnsigned: z.boolean().optional(),
+    onWarning: functionOption.optional(),
+    signatureHeader: z.string().min(1).optional(),
+  })
+  .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
+    path: ["secrets"],
+    message:
+      "required: the forwarder's signing secrets, or allowUnsigned: true to take unsigned notifications",
+    when: objectInput,
+  })
+  .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
+    path: ["allowUnsigned"],
+    message: "cannot be true with secrets: a receiver with secrets verifies every notification",
+    when: objectInput,
+  });
 
 const eventBridgeSchema = z.object({ "detail-type": z.string(), detail: z.unknown() });
+const orderChangeMessageSchema = z.object({ Payload: orderChangeSchema });
+const mfnQuantityMessageSchema = z.object({ Payload: mfnQuantityChangeSchema });
 
 /**
  * Signs a notification body as {@link createAmazonNotificationReceiver} verifies it: the
@@ -95,14 +131,17 @@ export function signAmazonNotification(secret: string, body: string): string {
  * `LISTINGS_ITEM_MFN_QUANTITY_CHANGE` a level the channel announced. The de-duplication
  * key is the `NotificationId`. Other types are acknowledged with nothing in them.
  *
- * Note: Amazon does not sign notifications; with `secrets`, a forwarder's HMAC-SHA256 of
- * the raw body is checked before anything is parsed.
+ * Note: Amazon does not sign notifications; the forwarder's HMAC-SHA256 of the raw body is
+ * checked under `secrets` before anything is parsed. A `getOrderItems` that fails is an
+ * error whose message keeps Amazon's words out (they are in its `cause`): `NOT_FOUND` and
+ * retryable for a 404, as Amazon may announce an order before its Orders API shows it.
  *
- * @throws {@link OmnistockError} `VALIDATION` naming every invalid option.
+ * @throws {@link OmnistockError} `VALIDATION` naming every invalid option: `secrets` when
+ *   neither they nor `allowUnsigned: true` are given.
  * @example
  * ```ts
- * const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us", client });
- * const { deliveryId, orders } = await receiver.receive({ body: message.Body, headers: new Headers() });
+ * const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us", client, secrets: [forwarderSecret] });
+ * const { deliveryId, orders } = await receiver.receive({ body, headers: request.headers });
  * ```
  */
 export function createAmazonNotificationReceiver(
@@ -115,14 +154,26 @@ export function createAmazonNotificationReceiver(
   const mapping =
     options.listings === undefined ? undefined : amazonListings(options.listings).mapping;
   const header = options.signatureHeader ?? AMAZON_SIGNATURE_HEADER;
+  const secrets = options.secrets;
   const platform = { platform: "amazon" } as const;
+  if (secrets === undefined) {
+    const warn =
+      options.onWarning ??
+      ((warning: AmazonReceiverWarning) =>
+        process.emitWarning(warning.message, { code: "OMNISTOCK_UNSIGNED_WEBHOOKS" }));
+    warn({
+      type: "unsigned",
+      platform: "amazon",
+      message: `Amazon notifications for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the forwarder's secrets instead`,
+    });
+  }
 
   async function receive(request: WebhookRequest) {
-    if (options.secrets !== undefined && options.secrets.length > 0) {
+    if (secrets !== undefined) {
       const valid = verifyHmac({
         payload: request.body,
         signature: request.headers.get(header),
-        secrets: options.secrets,
+        secrets,
         encoding: ["hex", "base64"],
       });
       if (!valid) {
@@ -149,14 +200,13 @@ export function createAmazonNotificationReceiver(
     );
     const deliveryId = envelope.NotificationMetadata.NotificationId;
     const topic = envelope.NotificationType;
+    const facts = { ...platform, details: { notificationId: deliveryId } };
     const orders: ChannelOrder[] = [];
     const levels: (ChannelLevel & { readonly channelId: string })[] = [];
 
     if (topic === "ORDER_CHANGE") {
-      const change = parseWith(orderChangeSchema, envelope.Payload, "Amazon ORDER_CHANGE Payload", {
-        ...platform,
-        details: { notificationId: deliveryId },
-      }).OrderChangeNotification;
+      const change = parseWith(orderChangeMessageSchema, message, "Amazon ORDER_CHANGE", facts)
+        .Payload.OrderChangeNotification;
       checkSeller(change.SellerId, ["Payload", "OrderChangeNotification", "SellerId"]);
       let lines = change.Summary.OrderItems.map((item) => ({
         sellerSku: item.SellerSKU,
@@ -167,10 +217,10 @@ export function createAmazonNotificationReceiver(
           throw new OmnistockError(
             "CONFIG",
             `Amazon ORDER_CHANGE for ${change.AmazonOrderId} has no items: give the receiver a client to read them`,
-            { ...platform, details: { notificationId: deliveryId } },
+            facts,
           );
         }
-        lines = (await client.getOrderItems(change.AmazonOrderId)).flatMap((item) =>
+        lines = (await orderItems(client, change.AmazonOrderId, deliveryId)).flatMap((item) =>
           item.SellerSKU === undefined
             ? []
             : [{ sellerSku: item.SellerSKU, quantity: item.QuantityOrdered }],
@@ -191,11 +241,11 @@ export function createAmazonNotificationReceiver(
       );
     } else if (topic === "LISTINGS_ITEM_MFN_QUANTITY_CHANGE") {
       const change = parseWith(
-        mfnQuantityChangeSchema,
-        envelope.Payload,
-        "Amazon LISTINGS_ITEM_MFN_QUANTITY_CHANGE Payload",
-        { ...platform, details: { notificationId: deliveryId } },
-      );
+        mfnQuantityMessageSchema,
+        message,
+        "Amazon LISTINGS_ITEM_MFN_QUANTITY_CHANGE",
+        facts,
+      ).Payload;
       checkSeller(change.SellerId, ["Payload", "SellerId"]);
       const listingId = mapping === undefined ? change.Sku : mapping.findSku(change.Sku);
       if (listingId !== undefined && change.FulfillmentChannelCode === "DEFAULT") {
@@ -216,4 +266,48 @@ export function createAmazonNotificationReceiver(
   }
 
   return createWebhookReceiver("amazon", receive);
+}
+
+/** Failures after which the same read may succeed. */
+const TRANSIENT = new Set(["RATE_LIMITED", "SERVER", "NETWORK", "TIMEOUT", "NOT_FOUND"]);
+
+/**
+ * The lines of an announced order. A failed read is an error for the notification's caller:
+ * its message says what failed, never what Amazon answered (that stays in `cause`), and a
+ * 404 is `NOT_FOUND` and retryable, since Amazon announces orders before its Orders API
+ * shows them. A `VALIDATION` of Amazon's answer names the field at fault and is passed on.
+ */
+async function orderItems(
+  client: AmazonClient,
+  orderId: string,
+  notificationId: string,
+): Promise<AmazonOrderItemRecord[]> {
+  try {
+    return await client.getOrderItems(orderId);
+  } catch (error) {
+    if (isOmnistockError(error, "VALIDATION")) throw error;
+    const known = isOmnistockError(error) ? error : undefined;
+    const status = known?.status;
+    const code = status === 404 ? "NOT_FOUND" : (known?.code ?? "NETWORK");
+    const retryable = TRANSIENT.has(code) || known?.retryable === true;
+    const answer = status === undefined ? code : `${status} ${code}`;
+    throw new OmnistockError(
+      code,
+      `Amazon ORDER_CHANGE for ${orderId}: its items could not be read (getOrderItems: ${answer})${retryable ? "; try again later" : ""}`,
+      {
+        platform: "amazon",
+        cause: error,
+        retryable,
+        ...(status === undefined ? {} : { status }),
+        ...(known?.requestId === undefined ? {} : { requestId: known.requestId }),
+        ...(known?.retryAfterMs === undefined ? {} : { retryAfterMs: known.retryAfterMs }),
+        details: {
+          notificationId,
+          orderId,
+          operation: "getOrderItems",
+          ...(status === undefined ? {} : { status }),
+        },
+      },
+    );
+  }
 }

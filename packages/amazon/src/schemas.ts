@@ -8,6 +8,17 @@ import { z } from "zod";
 
 const text = z.string().min(1);
 const count = z.number().int().nonnegative();
+
+/**
+ * The largest quantity the adapter takes from Amazon. Amazon documents quantities as
+ * non-negative integers with no upper bound; a billion units is far beyond any listing,
+ * so a larger number is a broken payload, not stock.
+ */
+export const AMAZON_MAX_QUANTITY = 1_000_000_000;
+
+// A quantity Amazon reports: a whole number from 0 to the bound, never a string (Amazon's
+// models give integers); anything else is an issue at its path.
+const units = z.number().int().min(0).max(AMAZON_MAX_QUANTITY);
 const dateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
   error: "expected an ISO 8601 date-time",
 });
@@ -44,7 +55,7 @@ export const listingItemSchema = z.object({
     .array(z.object({ marketplaceId: text, productType: z.string().optional() }))
     .optional(),
   fulfillmentAvailability: z
-    .array(z.object({ fulfillmentChannelCode: text, quantity: count.optional() }))
+    .array(z.object({ fulfillmentChannelCode: text, quantity: units.optional() }))
     .optional(),
   issues: z.array(listingIssueSchema).optional(),
 });
@@ -144,8 +155,8 @@ export const orderItemSchema = z.object({
   ASIN: text,
   OrderItemId: text,
   SellerSKU: z.string().optional(),
-  QuantityOrdered: count,
-  QuantityShipped: count.optional(),
+  QuantityOrdered: units,
+  QuantityShipped: units.optional(),
 });
 /** An order line as `getOrderItems` lists it. */
 export type AmazonOrderItemRecord = z.output<typeof orderItemSchema>;
@@ -164,8 +175,8 @@ export const inventorySummarySchema = z.object({
   sellerSku: text,
   asin: z.string().optional(),
   fnSku: z.string().optional(),
-  totalQuantity: count.optional(),
-  inventoryDetails: z.object({ fulfillableQuantity: count.optional() }).optional(),
+  totalQuantity: units.optional(),
+  inventoryDetails: z.object({ fulfillableQuantity: units.optional() }).optional(),
 });
 /** What FBA holds of one SKU. */
 export type AmazonInventorySummary = z.output<typeof inventorySummarySchema>;
@@ -216,8 +227,8 @@ export const orderChangeSchema = z.object({
           OrderItemId: z.string(),
           SellerSKU: z.string(),
           SupplySourceId: z.string().nullable(),
-          Quantity: count,
-          QuantityShipped: count.optional(),
+          Quantity: units,
+          QuantityShipped: units.optional(),
         }),
       ),
     }),
@@ -231,5 +242,5 @@ export const mfnQuantityChangeSchema = z.object({
   SellerId: z.string(),
   FulfillmentChannelCode: z.string(),
   Sku: text,
-  Quantity: count,
+  Quantity: units,
 });

@@ -6,7 +6,7 @@ import {
   createAmazonOrderSource,
   signAmazonNotification,
 } from "../src/index.js";
-import { sandboxClient } from "./support.js";
+import { sandboxClient, UNSIGNED } from "./support.js";
 
 let sandbox: Sandbox;
 let inbox: ServedHandler;
@@ -109,7 +109,11 @@ describe("Amazon ORDER_CHANGE notifications", () => {
     const { control } = sandbox.amazon!;
     const order = control.placeOrder([{ sku: "TEA-EARL-01", quantity: 1 }]);
     const request = await latest();
-    const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us", listings });
+    const receiver = createAmazonNotificationReceiver({
+      channelId: "amazon-us",
+      listings,
+      ...UNSIGNED,
+    });
     const delivery = await receiver.receive(request);
     expect(delivery).toMatchObject({
       platform: "amazon",
@@ -150,12 +154,13 @@ describe("Amazon ORDER_CHANGE notifications", () => {
       channelId: "amazon-us",
       client: sandboxClient(sandbox),
       listings,
+      ...UNSIGNED,
     });
     const delivery = await receiver.receive({ body, headers: new Headers() });
     expect(delivery.orders).toMatchObject([
       { orderId: order.AmazonOrderId, lines: [{ listingId: "MUG-RED", quantity: 4 }] },
     ]);
-    const bare = createAmazonNotificationReceiver({ channelId: "amazon-us" });
+    const bare = createAmazonNotificationReceiver({ channelId: "amazon-us", ...UNSIGNED });
     const result = await bare.tryReceive({ body, headers: new Headers() });
     expect(result).toMatchObject({ ok: false, error: { code: "CONFIG" } });
   });
@@ -184,7 +189,7 @@ describe("Amazon ORDER_CHANGE notifications", () => {
 
     const broken = JSON.parse(request.body);
     delete broken.Payload.OrderChangeNotification.AmazonOrderId;
-    const open = createAmazonNotificationReceiver({ channelId: "amazon-us" });
+    const open = createAmazonNotificationReceiver({ channelId: "amazon-us", ...UNSIGNED });
     const result = await open.tryReceive({ body: JSON.stringify(broken), headers: new Headers() });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -194,7 +199,11 @@ describe("Amazon ORDER_CHANGE notifications", () => {
       ok: false,
       error: { code: "VALIDATION" },
     });
-    const other = createAmazonNotificationReceiver({ channelId: "amazon-us", sellerId: "OTHER" });
+    const other = createAmazonNotificationReceiver({
+      channelId: "amazon-us",
+      sellerId: "OTHER",
+      ...UNSIGNED,
+    });
     expect(await other.tryReceive(request)).toMatchObject({
       ok: false,
       error: { code: "VALIDATION" },
@@ -220,7 +229,11 @@ describe("Amazon ORDER_CHANGE notifications", () => {
         NotificationId: "n-42",
       },
     });
-    const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us", listings });
+    const receiver = createAmazonNotificationReceiver({
+      channelId: "amazon-us",
+      listings,
+      ...UNSIGNED,
+    });
     expect(await receiver.receive({ body, headers: new Headers() })).toMatchObject({
       topic: "LISTINGS_ITEM_MFN_QUANTITY_CHANGE",
       deliveryId: "n-42",

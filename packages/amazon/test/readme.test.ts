@@ -6,6 +6,7 @@ import {
   createAmazonNotificationReceiver,
   createAmazonOrderSource,
   createAmazonPublisher,
+  signAmazonNotification,
 } from "../src/index.js";
 
 it("runs the README example", async () => {
@@ -62,7 +63,12 @@ it("runs the README example", async () => {
   ]);
   expect(Date.parse(cursor)).not.toBeNaN();
 
-  const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us", client, listings });
+  const receiver = createAmazonNotificationReceiver({
+    channelId: "amazon-us",
+    client,
+    listings,
+    secrets: ["forwarder-secret"], // what your SQS-to-HTTP forwarder signs with
+  });
   const body = JSON.stringify({
     NotificationVersion: "1.0",
     NotificationType: "ORDER_CHANGE",
@@ -96,7 +102,10 @@ it("runs the README example", async () => {
       NotificationId: "notification-1",
     },
   });
-  const delivery = await receiver.receive({ body, headers: new Headers() });
+  const headers = new Headers({
+    "x-omnistock-signature": signAmazonNotification("forwarder-secret", body),
+  });
+  const delivery = await receiver.receive({ body, headers });
   expect(delivery.deliveryId).toBe("notification-1");
   expect(delivery.orders[0]?.eventId).toBe(orders[0]?.eventId); // the same change, once
   await sandbox.close();

@@ -13,7 +13,7 @@ import {
   createAmazonOrderSource,
   createAmazonPublisher,
 } from "../src/index.js";
-import { sandboxClient } from "./support.js";
+import { sandboxClient, UNSIGNED } from "./support.js";
 
 describeWithSpecs("Amazon adapter requests against the official SP-API models", () => {
   let sandbox: Sandbox;
@@ -138,7 +138,7 @@ describeWithSpecs("Amazon adapter requests against the official SP-API models", 
       examples?: unknown[];
     };
     expect(document.examples?.length ?? 0).toBeGreaterThan(0);
-    const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us" });
+    const receiver = createAmazonNotificationReceiver({ channelId: "amazon-us", ...UNSIGNED });
     for (const example of document.examples ?? []) {
       const delivery = await receiver.receive({
         body: JSON.stringify(example),

@@ -34,3 +34,72 @@ export function answering(body: unknown, status = 200): typeof fetch {
     });
   };
 }
+
+/** An `ORDER_CHANGE` notification body of one order, its lines as given. */
+export function orderChangeNotification(
+  orderId: string,
+  items: readonly Record<string, unknown>[],
+  notificationId = "n-1",
+): Record<string, unknown> {
+  return {
+    NotificationVersion: "1.0",
+    NotificationType: "ORDER_CHANGE",
+    PayloadVersion: "1.0",
+    EventTime: "2026-11-22T09:00:00.000Z",
+    Payload: {
+      OrderChangeNotification: {
+        NotificationLevel: "OrderLevel",
+        SellerId: "A2SANDBOXSELLER",
+        AmazonOrderId: orderId,
+        OrderChangeType: "OrderStatusChange",
+        OrderChangeTrigger: {
+          TimeOfOrderChange: "2026-11-22T09:00:00.000Z",
+          ChangeReason: "Order status changed",
+        },
+        Summary: {
+          MarketplaceId: "ATVPDKIKX0DER",
+          OrderStatus: "Unshipped",
+          PurchaseDate: "2026-11-22T08:59:00.000Z",
+          DestinationPostalCode: "98101",
+          FulfillmentType: "MFN",
+          OrderType: "StandardOrder",
+          OrderItems: items,
+        },
+      },
+    },
+    NotificationMetadata: {
+      ApplicationId: "app",
+      SubscriptionId: "sub",
+      PublishTime: "2026-11-22T09:00:00.000Z",
+      NotificationId: notificationId,
+    },
+  };
+}
+
+/** A `LISTINGS_ITEM_MFN_QUANTITY_CHANGE` notification body. */
+export function mfnQuantityNotification(
+  quantity: unknown,
+  sku = "MUG-RED-01",
+): Record<string, unknown> {
+  return {
+    NotificationVersion: "1.0",
+    NotificationType: "LISTINGS_ITEM_MFN_QUANTITY_CHANGE",
+    PayloadVersion: "1.0",
+    EventTime: "2026-11-22T09:00:00.000Z",
+    Payload: {
+      SellerId: "A2SANDBOXSELLER",
+      FulfillmentChannelCode: "DEFAULT",
+      Sku: sku,
+      Quantity: quantity,
+    },
+    NotificationMetadata: {
+      ApplicationId: "app",
+      SubscriptionId: "sub",
+      PublishTime: "2026-11-22T09:00:00.000Z",
+      NotificationId: "n-42",
+    },
+  };
+}
+
+/** Receiver options for the sandbox's unsigned notifications, with the warning kept quiet. */
+export const UNSIGNED = { allowUnsigned: true, onWarning: () => {} } as const;
