@@ -6,8 +6,9 @@ import {
   type CompiledPool,
   findListing,
 } from "./catalog.js";
+import { OmnistockError } from "./errors.js";
 import { type Position, reservedAt } from "./position.js";
-import type { StockLevels } from "./stock-levels.js";
+import { StockLevels } from "./stock-levels.js";
 
 /** Names one published quantity: a listing on a channel, at one of its locations if it has them. */
 export interface ListingRef {
@@ -59,7 +60,8 @@ export class Allocation {
 
   /**
    * The quantity for a listing on a channel.
-   * @throws RangeError when the listing is not in the catalog.
+   * @throws {@link OmnistockError} `NOT_FOUND` when the listing is not in the catalog (see
+   *   {@link slotOf}).
    */
   quantity(ref: ListingRef): number {
     return this.at(slotOf(this.catalog, ref));
@@ -86,25 +88,42 @@ export class Allocation {
 /**
  * The slot of a listing on a channel (at one of the channel's locations where its feed
  * has them).
- * @throws RangeError when the listing or channel location is not in the catalog.
+ * @throws {@link OmnistockError} `NOT_FOUND` when the listing or channel location is not in
+ *   the catalog; `details` name the channel, the listing and the channel location.
  */
 export function slotOf(catalog: Catalog, ref: ListingRef): number {
   const li = findListing(catalog, ref.channelId, ref.listingId);
   if (li === undefined)
-    throw new RangeError(`No listing "${ref.listingId}" on channel "${ref.channelId}"`);
+    throw new OmnistockError(
+      "NOT_FOUND",
+      `No listing "${ref.listingId}" on channel "${ref.channelId}"`,
+      { details: { channelId: ref.channelId, listingId: ref.listingId } },
+    );
   const listing = catalog.listings[li] as CompiledListing;
   const slots = (catalog.channels[listing.channelIndex] as CompiledChannel).slots;
   for (let k = 0; k < slots.length; k++) {
     const cs = catalog.channelSlots[slots[k] as number];
     if (cs?.channelLocationId === ref.channelLocationId) return listing.firstSlot + k;
   }
-  throw new RangeError(
+  throw new OmnistockError(
+    "NOT_FOUND",
     `Channel "${ref.channelId}" has no location "${ref.channelLocationId ?? "(none)"}" for listing "${ref.listingId}"`,
+    {
+      details: {
+        channelId: ref.channelId,
+        listingId: ref.listingId,
+        channelLocationId: ref.channelLocationId,
+      },
+    },
   );
 }
 
-/** The listing a slot stands for. */
+/**
+ * The listing a slot stands for.
+ * @throws {@link OmnistockError} `NOT_FOUND` for a slot the catalog does not have.
+ */
 export function refOfSlot(catalog: Catalog, slot: number): ListingRef {
+  checkSlot(catalog, slot);
   const listing = catalog.listings[catalog.slotListing[slot] as number] as CompiledListing;
   const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
   const cs = catalog.channelSlots[catalog.slotChannelSlot[slot] as number];
@@ -262,6 +281,8 @@ export interface Explanation extends AllocationLine {
 /**
  * Explains one slot's quantity: its sources, shares, binding bundle component and buffer.
  * Computed on demand from the same rules as {@link allocate}, so it always agrees with it.
+ *
+ * @throws {@link OmnistockError} `NOT_FOUND` for a slot the catalog does not have.
  */
 export function explainSlot(
   catalog: Catalog,
@@ -269,6 +290,7 @@ export function explainSlot(
   slot: number,
   options: ExplainOptions = {},
 ): Explanation {
+  checkSlot(catalog, slot);
   const listing = catalog.listings[catalog.slotListing[slot] as number] as CompiledListing;
   const channel = catalog.channels[listing.channelIndex] as CompiledChannel;
   const cs = catalog.slotChannelSlot[slot] as number;
@@ -389,6 +411,12 @@ function fillBundle(
   }
 }
 
+/** @throws {@link OmnistockError} `NOT_FOUND` naming a slot the catalog does not have. */
+function checkSlot(catalog: Catalog, slot: number): void {
+  if (Number.isInteger(slot) && slot >= 0 && slot < catalog.slotCount) return;
+  throw new OmnistockError("NOT_FOUND", `The catalog has no slot ${slot}`, { details: { slot } });
+}
+
 /**
  * Computes, for one SKU at a time, what every channel may draw on at every location and
  * the resulting pool of every channel slot. Reuses its buffers between SKUs.
@@ -453,7 +481,8 @@ class PoolCalculator {
       const base = slot.channelIndex * width;
       let pool = 0;
       for (const l of slot.sources) pool += view[base + l] as number;
-      this.slotPools[s] = pool;
+      // Held at the ceiling: a sum of full locations must not wrap below zero.
+      this.slotPools[s] = Math.min(pool, StockLevels.MAX_AVAILABLE);
     }
   }
 

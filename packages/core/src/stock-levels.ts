@@ -1,3 +1,4 @@
+import { OmnistockError, validationError } from "./errors.js";
 import { availableAt, type Position } from "./position.js";
 
 /**
@@ -15,6 +16,11 @@ import { availableAt, type Position } from "./position.js";
  * ```
  */
 export class StockLevels {
+  /**
+   * The most units the table holds for one SKU at one location (and the most a channel is
+   * shown): 2,147,483,647, the largest 32-bit integer. A level above it is held at it.
+   */
+  static readonly MAX_AVAILABLE = 2_147_483_647;
   readonly #locationIndex: ReadonlyMap<string, number>;
   readonly #rows = new Map<string, Int32Array>();
   static readonly #empty = new Int32Array(0);
@@ -46,18 +52,32 @@ export class StockLevels {
   }
 
   /**
-   * Sets the available units of a SKU at a location (negative values count as zero).
-   * @throws RangeError for a location the table does not know.
+   * Sets the available units of a SKU at a location. Negative values count as zero, and
+   * values above {@link StockLevels.MAX_AVAILABLE} as that.
+   * @throws {@link OmnistockError} `NOT_FOUND` for a location the table does not know;
+   *   `VALIDATION` naming `available` when it is not a whole number (a fraction, NaN,
+   *   an infinity). `details` name the SKU and location.
    */
   set(sku: string, locationId: string, available: number): void {
     const index = this.#locationIndex.get(locationId);
-    if (index === undefined) throw new RangeError(`Unknown location "${locationId}"`);
+    if (index === undefined) {
+      throw new OmnistockError("NOT_FOUND", `Unknown location "${locationId}" for SKU "${sku}"`, {
+        details: { sku, locationId },
+      });
+    }
+    if (!Number.isInteger(available)) {
+      throw validationError(
+        `stock level of ${sku} at ${locationId}`,
+        [{ path: ["available"], message: `expected a whole number of units, got ${available}` }],
+        { details: { sku, locationId, available } },
+      );
+    }
     let row = this.#rows.get(sku);
     if (row === undefined) {
       row = new Int32Array(this.#locationIndex.size);
       this.#rows.set(sku, row);
     }
-    row[index] = Math.max(available, 0);
+    row[index] = Math.min(Math.max(available, 0), StockLevels.MAX_AVAILABLE);
   }
 
   /** Sets a SKU's units at a location from its ledger position at `asOf`. */
