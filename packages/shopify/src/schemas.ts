@@ -7,6 +7,18 @@ import { z } from "zod";
  */
 
 const gid = z.string().min(1);
+
+/**
+ * The largest quantity Shopify keeps: its inventory mutations refuse more than a billion
+ * units (`INVALID_QUANTITY_TOO_HIGH`) or less than minus a billion (`INVALID_QUANTITY_TOO_LOW`).
+ * A quantity beyond it is a broken payload, never stock.
+ */
+export const SHOPIFY_MAX_QUANTITY = 1_000_000_000;
+
+// Quantities are integers in Shopify's schema and payloads, never strings. A level may be
+// negative (Shopify sells below zero where a variant allows it); units sold or refunded not.
+const level = z.number().int().min(-SHOPIFY_MAX_QUANTITY).max(SHOPIFY_MAX_QUANTITY);
+const units = z.number().int().min(0).max(SHOPIFY_MAX_QUANTITY);
 const dateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
   error: "expected an ISO 8601 date-time",
 });
@@ -51,9 +63,7 @@ export const setQuantitiesAnswerSchema = z.object({
 /** The answer of `inventoryActivate`. */
 export const activateAnswerSchema = z.object({
   inventoryActivate: z.object({
-    inventoryLevel: z
-      .object({ quantities: z.array(z.object({ quantity: z.number().int() })) })
-      .nullable(),
+    inventoryLevel: z.object({ quantities: z.array(z.object({ quantity: level })) }).nullable(),
     userErrors: z.array(userErrorSchema),
   }),
 });
@@ -86,7 +96,7 @@ export type ShopifyLocationRecord = z.output<typeof locationSchema>;
 /** The answer of a `locations` page. */
 export const locationsAnswerSchema = z.object({ locations: connectionSchema(locationSchema) });
 
-const availableSchema = z.array(z.object({ quantity: z.number().int() })).min(1);
+const availableSchema = z.array(z.object({ quantity: level })).min(1);
 
 /** The answer of a `location.inventoryLevels` page. */
 export const locationLevelsAnswerSchema = z.object({
@@ -110,14 +120,14 @@ export const itemLevelSchema = z
 const lineItemSchema = z.object({
   id: gid,
   sku: z.string().nullable(),
-  quantity: z.number().int(),
+  quantity: units,
   variant: z.object({ id: gid }).nullable(),
 });
 /** An order's line item. */
 export type ShopifyLineItemRecord = z.output<typeof lineItemSchema>;
 
 const refundLineSchema = z.object({
-  quantity: z.number().int(),
+  quantity: units,
   restockType: z.enum(["RETURN", "CANCEL", "LEGACY_RESTOCK", "NO_RESTOCK"]),
   location: z.object({ id: gid }).nullable(),
   lineItem: lineItemSchema,
@@ -165,7 +175,7 @@ const webhookLineSchema = z.object({
   id: legacyId,
   variant_id: legacyId.nullable().optional(),
   sku: z.string().nullable().optional(),
-  quantity: z.number().int().nonnegative(),
+  quantity: units,
 });
 
 /** The order of `orders/create`, `orders/cancelled` and `orders/fulfilled` (REST-shaped). */
@@ -193,7 +203,7 @@ export const refundWebhookSchema = z.object({
   created_at: dateTime,
   refund_line_items: z.array(
     z.object({
-      quantity: z.number().int().nonnegative(),
+      quantity: units,
       restock_type: z.enum(["no_restock", "cancel", "return", "legacy_restock"]),
       location_id: legacyId.nullable().optional(),
       line_item: z.object({
@@ -208,6 +218,6 @@ export const refundWebhookSchema = z.object({
 export const inventoryLevelWebhookSchema = z.object({
   inventory_item_id: legacyId,
   location_id: legacyId,
-  available: z.number().int().nullable(),
+  available: level.nullable(),
   updated_at: dateTime,
 });

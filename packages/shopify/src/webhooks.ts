@@ -2,6 +2,7 @@ import {
   type ChannelLevel,
   type ChannelOrder,
   createWebhookReceiver,
+  functionOption,
   OmnistockError,
   parseWith,
   validationError,
@@ -33,9 +34,24 @@ export interface ShopifyWebhookReceiverOptions {
   readonly channelId: string;
   /**
    * The app's client secret — Shopify signs webhooks with it — or several while one is
-   * rotated out (Shopify may take an hour to switch to a new one).
+   * rotated out (Shopify may take an hour to switch to a new one). Required unless
+   * {@link allowUnsigned} is `true`.
+   * @example [process.env.SHOPIFY_CLIENT_SECRET]
    */
-  readonly secrets: string | readonly string[];
+  readonly secrets?: string | readonly string[];
+  /**
+   * Takes deliveries without checking `X-Shopify-Hmac-Sha256`: only where nobody else can
+   * reach the receiver (a test, or a proxy of yours that has verified them already). The
+   * receiver warns once, through {@link onWarning}, that it verifies nothing. Not allowed
+   * together with `secrets`.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean;
+  /**
+   * Where the receiver's warning goes (it has one: it was built with `allowUnsigned`).
+   * @default process.emitWarning
+   */
+  readonly onWarning?: (warning: ShopifyReceiverWarning) => void;
   /**
    * The shop's domain: deliveries for another shop of the same app (signed with the same
    * secret) are refused.
@@ -51,17 +67,42 @@ export interface ShopifyWebhookReceiverOptions {
   readonly mapping?: ShopifyMapping;
 }
 
-const optionsSchema = z.strictObject({
-  channelId: z.string().min(1),
-  secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  shop: z.string().min(1).optional(),
-  mapping: z
-    .custom<ShopifyMapping>(
-      (value) => typeof value === "object" && value !== null && "listingOfItem" in value,
-      { error: "expected a ShopifyMapping" },
-    )
-    .optional(),
-});
+/** The warning of a {@link createShopifyWebhookReceiver} that takes unsigned deliveries. */
+export interface ShopifyReceiverWarning {
+  readonly type: "unsigned";
+  readonly platform: "shopify";
+  /** What is unsafe and how to make it safe. */
+  readonly message: string;
+}
+
+const objectInput = (payload: { readonly value: unknown }) =>
+  typeof payload.value === "object" && payload.value !== null;
+
+const optionsSchema = z
+  .strictObject({
+    channelId: z.string().min(1),
+    secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    allowUnsigned: z.boolean().optional(),
+    onWarning: functionOption.optional(),
+    shop: z.string().min(1).optional(),
+    mapping: z
+      .custom<ShopifyMapping>(
+        (value) => typeof value === "object" && value !== null && "listingOfItem" in value,
+        { error: "expected a ShopifyMapping" },
+      )
+      .optional(),
+  })
+  .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
+    path: ["secrets"],
+    message:
+      "required: the app's client secret, or allowUnsigned: true to take unsigned deliveries",
+    when: objectInput,
+  })
+  .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
+    path: ["allowUnsigned"],
+    message: "cannot be true with secrets: a receiver with secrets verifies every delivery",
+    when: objectInput,
+  });
 
 const TOPIC_HEADER = "x-shopify-topic";
 const HMAC_HEADER = "x-shopify-hmac-sha256";
@@ -84,7 +125,8 @@ function headerError(header: string, message: string): OmnistockError {
  * echo from an edit made on Shopify. The delivery id is `X-Shopify-Webhook-Id`, the same
  * on every retry of a delivery. Other topics are acknowledged with nothing in them.
  *
- * @throws {@link OmnistockError} `VALIDATION` for bad options. `receive` throws `SIGNATURE`
+ * @throws {@link OmnistockError} `VALIDATION` for bad options (`secrets` when neither they
+ *   nor `allowUnsigned: true` are given). `receive` throws `SIGNATURE`
  *   for a bad signature and `VALIDATION` naming the header or field for a malformed
  *   delivery; `tryReceive` returns them.
  * @example
@@ -101,16 +143,29 @@ export function createShopifyWebhookReceiver(
   options: ShopifyWebhookReceiverOptions,
 ): WebhookReceiver {
   parseWith(optionsSchema, options, "Shopify webhook receiver options", { platform: "shopify" });
-  const { channelId, mapping } = options;
+  const { channelId, mapping, secrets } = options;
   const context: ShopifyOrderContext = { channelId, ...(mapping === undefined ? {} : { mapping }) };
+  if (secrets === undefined) {
+    const warn =
+      options.onWarning ??
+      ((warning: ShopifyReceiverWarning) =>
+        process.emitWarning(warning.message, { code: "OMNISTOCK_UNSIGNED_WEBHOOKS" }));
+    warn({
+      type: "unsigned",
+      platform: "shopify",
+      message: `Shopify webhooks for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the app's client secret instead`,
+    });
+  }
 
   return createWebhookReceiver("shopify", async ({ body, headers }): Promise<WebhookDelivery> => {
-    const valid = verifyHmac({
-      payload: body,
-      signature: headers.get(HMAC_HEADER),
-      secrets: options.secrets,
-      encoding: "base64",
-    });
+    const valid =
+      secrets === undefined ||
+      verifyHmac({
+        payload: body,
+        signature: headers.get(HMAC_HEADER),
+        secrets,
+        encoding: "base64",
+      });
     if (!valid) {
       throw new OmnistockError(
         "SIGNATURE",
