@@ -1,10 +1,35 @@
 import { z } from "zod";
+import type { ChannelOrder } from "./roles.js";
 import { parseWith } from "./validation.js";
+
+/**
+ * The bound of every quantity an event or a channel order carries: one billion units.
+ *
+ * Why: quantities come from outside (webhooks, polls, adapters), and a value no shop
+ * holds (1e20, a fraction, NaN) would otherwise be summed into positions. The bounds:
+ * - units moved by a line, a hold or an order line: a whole number from 1 to 1e9;
+ * - a delta (`stock.adjusted`) and a counted level (`stock.counted`): a whole number from
+ *   −1e9 to 1e9 (a point of sale that oversold counts below zero);
+ * - safety stock: a whole number from 0 to 1e9.
+ *
+ * `-0` is read as `0`.
+ */
+export const MAX_EVENT_QUANTITY = 1_000_000_000;
 
 const id = z.string().min(1);
 const sku = z.string().min(1);
-const quantity = z.number().int().positive();
-const signedQuantity = z.number().int();
+const plusZero = (value: number) => value + 0;
+/** Units moved: 1 to {@link MAX_EVENT_QUANTITY}. */
+const quantity = z.number().int().min(1).max(MAX_EVENT_QUANTITY);
+/** A delta or a counted level: −{@link MAX_EVENT_QUANTITY} to {@link MAX_EVENT_QUANTITY}. */
+const signedQuantity = z
+  .number()
+  .int()
+  .min(-MAX_EVENT_QUANTITY)
+  .max(MAX_EVENT_QUANTITY)
+  .overwrite(plusZero);
+/** A level that cannot be negative: 0 to {@link MAX_EVENT_QUANTITY}. */
+const level = z.number().int().min(0).max(MAX_EVENT_QUANTITY).overwrite(plusZero);
 const at = z.number().int().nonnegative();
 
 const base = {
@@ -34,7 +59,7 @@ const posReturn = z.strictObject({
   lines: z.array(z.strictObject({ sku, quantity, restock: z.boolean() })).min(1),
 });
 
-/** A manual change of one bucket by a signed delta. */
+/** A manual change of one bucket by a signed delta (at most {@link MAX_EVENT_QUANTITY} either way). */
 const adjusted = z.strictObject({
   ...base,
   type: z.literal("stock.adjusted"),
@@ -46,7 +71,8 @@ const adjusted = z.strictObject({
 });
 
 /**
- * An absolute observation of on hand at a time (and version, where the source has one).
+ * An absolute observation of on hand at a time (and version, where the source has one),
+ * from −{@link MAX_EVENT_QUANTITY} to {@link MAX_EVENT_QUANTITY}.
  */
 const counted = z.strictObject({
   ...base,
@@ -130,10 +156,13 @@ const safetyStockSet = z.strictObject({
   type: z.literal("safety-stock.set"),
   locationId: id,
   sku,
-  quantity: z.number().int().nonnegative(),
+  quantity: level,
 });
 
-/** Zod schema of every {@link StockEvent}. */
+/**
+ * Zod schema of every {@link StockEvent}. Quantities are bounded as
+ * {@link MAX_EVENT_QUANTITY} says; unknown keys are refused.
+ */
 export const stockEventSchema = z.discriminatedUnion("type", [
   posSale,
   posReturn,
@@ -176,4 +205,73 @@ export type StockEventInput = z.input<typeof stockEventSchema>;
  */
 export function parseStockEvent(input: unknown): StockEvent {
   return parseWith(stockEventSchema, input, "stock event");
+}
+
+const stockEventsSchema = z.array(stockEventSchema);
+
+/**
+ * Validates a list of events from one source (a webhook's, a poll's, a snapshot's) and
+ * returns them typed: what the sync runtime checks every adapter's output with before it
+ * applies anything. Valid events come back as they were (defaults filled, `-0` read as 0).
+ *
+ * @param source - Where the events came from, for the message and `details.source`
+ *   (`"Lightspeed webhook"`, `"lightspeed poll"`).
+ * @throws {@link OmnistockError} `VALIDATION`, whose `issues` name each field at fault
+ *   with its index in the list (`[3, "lines", 0, "quantity"]`).
+ * @example
+ * ```ts
+ * const events = parseStockEvents(read.events, "lightspeed poll");
+ * ```
+ */
+export function parseStockEvents(input: unknown, source: string): StockEvent[] {
+  return parseWith(stockEventsSchema, input, `stock events from ${source}`, {
+    details: { source },
+  });
+}
+
+/** Zod schema of one line of a {@link ChannelOrder}. */
+const channelOrderLine = z.looseObject({
+  listingId: id,
+  quantity,
+  restock: z.boolean().exactOptional(),
+});
+
+/**
+ * Zod schema of a {@link ChannelOrder} as an order source or a webhook receiver reports
+ * it: ids not empty, a known status, line quantities from 1 to
+ * {@link MAX_EVENT_QUANTITY}. Fields it does not know are kept as they are, so an
+ * adapter newer than this schema loses nothing.
+ */
+export const channelOrderSchema = z.looseObject({
+  eventId: id,
+  channelId: id,
+  orderId: id,
+  at,
+  status: z.enum(["placed", "cancelled", "fulfilled", "refunded"]),
+  lines: z.array(channelOrderLine),
+  channelLocationId: id.exactOptional(),
+  fulfilledByChannel: z.boolean().exactOptional(),
+  tracking: z
+    .looseObject({ company: z.string().exactOptional(), number: z.string() })
+    .exactOptional(),
+}) satisfies z.ZodType<ChannelOrder>;
+
+const channelOrdersSchema = z.array(channelOrderSchema);
+
+/**
+ * Validates a list of channel orders from one source and returns them typed: the
+ * counterpart of {@link parseStockEvents} for order sources and webhook receivers.
+ *
+ * @param source - Where the orders came from, for the message and `details.source`.
+ * @throws {@link OmnistockError} `VALIDATION`, whose `issues` name each field at fault
+ *   with its index in the list (`[0, "lines", 1, "quantity"]`).
+ * @example
+ * ```ts
+ * const orders = parseChannelOrders(read.orders, "shopify-eu orders");
+ * ```
+ */
+export function parseChannelOrders(input: unknown, source: string): ChannelOrder[] {
+  return parseWith(channelOrdersSchema, input, `channel orders from ${source}`, {
+    details: { source },
+  });
 }
