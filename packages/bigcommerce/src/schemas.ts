@@ -8,6 +8,18 @@ import { z } from "zod";
 
 const id = z.number().int().nonnegative();
 
+/**
+ * The most a level may be at one location: BigCommerce documents inventory levels from 0
+ * to 2,147,483,647 and refuses more. Every quantity the adapter reads is held to it.
+ */
+export const MAX_QUANTITY = 2_147_483_647;
+
+// Quantities are integers in BigCommerce's API, never strings. Units ordered, shipped,
+// refunded and on hand are not negative; available to sell (on hand less safety stock)
+// may be.
+const units = z.number().int().min(0).max(MAX_QUANTITY);
+const signedUnits = z.number().int().min(-MAX_QUANTITY).max(MAX_QUANTITY);
+
 /** `meta.pagination` of a v3 collection. */
 export const paginationSchema = z.object({
   total: z.number().int().nonnegative(),
@@ -52,8 +64,8 @@ export type BigCommerceProductRecord = z.output<typeof productSchema>;
 /** One location of an inventory item (`GET /v3/inventory/items`). */
 export const itemLocationSchema = z.object({
   location_id: id,
-  total_inventory_onhand: z.number().int(),
-  available_to_sell: z.number().int().optional(),
+  total_inventory_onhand: units,
+  available_to_sell: signedUnits.optional(),
 });
 
 /** An inventory item with its levels per location (`GET /v3/inventory/items`). */
@@ -101,9 +113,9 @@ export const orderProductSchema = z.object({
   product_id: id,
   variant_id: id.nullable().optional(),
   sku: z.string(),
-  quantity: z.number().int().nonnegative(),
-  quantity_shipped: z.number().int().nonnegative().optional(),
-  quantity_refunded: z.number().int().nonnegative().optional(),
+  quantity: units,
+  quantity_shipped: units.optional(),
+  quantity_refunded: units.optional(),
 });
 /** A BigCommerce v2 order line. */
 export type BigCommerceOrderProductRecord = z.output<typeof orderProductSchema>;

@@ -8,6 +8,7 @@ import {
   validationError,
   type WebhookDelivery,
   type WebhookReceiver,
+  type WebhookRequest,
 } from "@omnistock/core";
 import { type StandardWebhookSecret, verifyStandardWebhook } from "@omnistock/transport";
 import { z } from "zod";
@@ -57,10 +58,23 @@ export interface BigCommerceWebhookReceiverOptions
   /**
    * The app's client secret, which BigCommerce signs with (Standard Webhooks, keyed with
    * the secret's bytes); several while one is rotated out. A `whsec_…` value is taken as a
-   * Standard Webhooks secret as is.
+   * Standard Webhooks secret as is. Required unless {@link allowUnsigned} is `true`.
    * @example [process.env.BIGCOMMERCE_CLIENT_SECRET]
    */
-  readonly clientSecret: string | readonly string[];
+  readonly secrets?: string | readonly string[];
+  /**
+   * Takes deliveries without checking `webhook-signature` or `webhook-timestamp` (the
+   * delivery id is still `webhook-id`): only where nobody else can reach the receiver (a
+   * test, or a proxy of yours that has verified them already). The receiver warns once,
+   * through {@link onWarning}, that it verifies nothing. Not allowed together with `secrets`.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean;
+  /**
+   * Where the receiver's warning goes (it has one: it was built with `allowUnsigned`).
+   * @default process.emitWarning
+   */
+  readonly onWarning?: (warning: BigCommerceReceiverWarning) => void;
   /**
    * How far `webhook-timestamp` may be from now, in seconds: an older delivery replayed by
    * an attacker is refused.
@@ -71,17 +85,42 @@ export interface BigCommerceWebhookReceiverOptions
   readonly clock?: () => number;
 }
 
-const optionsSchema = z.strictObject({
-  client: objectWithMethods<BigCommerceClient>("a BigCommerce client", ["order"]),
-  channelId: z.string().min(1),
-  clientSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  toleranceSeconds: z.number().nonnegative().finite().optional(),
-  clock: functionOption.optional(),
-  restockRefunds: z.boolean().optional(),
-  channelLocationId: z.string().min(1).optional(),
-  locations: z.record(z.string(), z.number().int().positive()).optional(),
-  defaultLocationId: z.number().int().positive().optional(),
-});
+/** The warning of a {@link createBigCommerceWebhookReceiver} that takes unsigned deliveries. */
+export interface BigCommerceReceiverWarning {
+  readonly type: "unsigned";
+  readonly platform: "bigcommerce";
+  /** What is unsafe and how to make it safe. */
+  readonly message: string;
+}
+
+const objectInput = (payload: { readonly value: unknown }) =>
+  typeof payload.value === "object" && payload.value !== null;
+
+const optionsSchema = z
+  .strictObject({
+    client: objectWithMethods<BigCommerceClient>("a BigCommerce client", ["order"]),
+    channelId: z.string().min(1),
+    secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    allowUnsigned: z.boolean().optional(),
+    onWarning: functionOption.optional(),
+    toleranceSeconds: z.number().nonnegative().finite().optional(),
+    clock: functionOption.optional(),
+    restockRefunds: z.boolean().optional(),
+    channelLocationId: z.string().min(1).optional(),
+    locations: z.record(z.string(), z.number().int().positive()).optional(),
+    defaultLocationId: z.number().int().positive().optional(),
+  })
+  .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
+    path: ["secrets"],
+    message:
+      "required: the app's client secret (the option clientSecret is now secrets), or allowUnsigned: true to take unsigned deliveries",
+    when: objectInput,
+  })
+  .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
+    path: ["allowUnsigned"],
+    message: "cannot be true with secrets: a receiver with secrets verifies every delivery",
+    when: objectInput,
+  });
 
 const orderBodySchema = z.object({ data: orderWebhookDataSchema });
 const shipmentBodySchema = z.object({ data: shipmentWebhookDataSchema });
@@ -100,13 +139,14 @@ const productBodySchema = z.object({ data: productInventoryWebhookDataSchema });
  * channel's locations are read back and reported as `levels` (to recognise Omnistock's own
  * echo and spot edits made on BigCommerce). Other scopes are accepted and carry nothing. The delivery id is `webhook-id`, the same on every retry.
  *
- * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid option.
+ * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid option
+ *   (`secrets` when neither they nor `allowUnsigned: true` are given).
  * @example
  * ```ts
  * const receiver = createBigCommerceWebhookReceiver({
  *   client,
  *   channelId: "bigcommerce",
- *   clientSecret: process.env.BIGCOMMERCE_CLIENT_SECRET!,
+ *   secrets: process.env.BIGCOMMERCE_CLIENT_SECRET!,
  * });
  * const result = await receiver.tryReceive({ body: rawBody, headers: request.headers });
  * if (!result.ok) return new Response(null, { status: 401 });
@@ -121,12 +161,36 @@ export function createBigCommerceWebhookReceiver(
   const { client } = options;
   const clock = options.clock ?? Date.now;
   const locations = createLocationMap(options);
-  const secrets: StandardWebhookSecret[] = (
-    typeof options.clientSecret === "string" ? [options.clientSecret] : options.clientSecret
-  ).map((secret) => (secret.startsWith("whsec_") ? secret : new TextEncoder().encode(secret)));
+  const secrets: StandardWebhookSecret[] | undefined = (
+    typeof options.secrets === "string" ? [options.secrets] : options.secrets
+  )?.map((secret) => (secret.startsWith("whsec_") ? secret : new TextEncoder().encode(secret)));
+  const platform = { platform: "bigcommerce" } as const;
+  if (secrets === undefined) {
+    const warn =
+      options.onWarning ??
+      ((warning: BigCommerceReceiverWarning) =>
+        process.emitWarning(warning.message, { code: "OMNISTOCK_UNSIGNED_WEBHOOKS" }));
+    warn({
+      type: "unsigned",
+      platform: "bigcommerce",
+      message: `BigCommerce webhooks for ${options.channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post them; give it the app's client secret instead`,
+    });
+  }
 
-  return createWebhookReceiver("bigcommerce", async (request): Promise<WebhookDelivery> => {
-    const { id } = verifyStandardWebhook({
+  /** The delivery id: `webhook-id`, once its signature verified where there are secrets. */
+  function deliveryIdOf(request: WebhookRequest): string {
+    if (secrets === undefined) {
+      const id = request.headers.get("webhook-id");
+      if (!id) {
+        throw validationError(
+          "BigCommerce webhook",
+          [{ path: ["headers", "webhook-id"], message: "missing" }],
+          platform,
+        );
+      }
+      return id;
+    }
+    return verifyStandardWebhook({
       headers: request.headers,
       body: request.body,
       secrets,
@@ -135,7 +199,11 @@ export function createBigCommerceWebhookReceiver(
       ...(options.toleranceSeconds === undefined
         ? {}
         : { toleranceSeconds: options.toleranceSeconds }),
-    });
+    }).id;
+  }
+
+  return createWebhookReceiver("bigcommerce", async (request): Promise<WebhookDelivery> => {
+    const id = deliveryIdOf(request);
     let json: unknown;
     try {
       json = JSON.parse(request.body);
@@ -144,7 +212,6 @@ export function createBigCommerceWebhookReceiver(
         platform: "bigcommerce",
       });
     }
-    const platform = { platform: "bigcommerce" } as const;
     const body = parseWith(webhookBodySchema, json, "BigCommerce webhook", platform);
     const what = `BigCommerce webhook ${body.scope}`;
     const orders: ChannelOrder[] = [];

@@ -59,12 +59,12 @@ const client = () =>
   });
 
 const receiver = (
-  clientSecret: string | readonly string[] = sandbox.bigcommerce!.credentials.clientSecret,
+  secrets: string | readonly string[] = sandbox.bigcommerce!.credentials.clientSecret,
 ) =>
   createBigCommerceWebhookReceiver({
     client: client(),
     channelId: "bigcommerce",
-    clientSecret,
+    secrets,
     clock,
   });
 
@@ -291,7 +291,7 @@ describe("BigCommerce webhooks", () => {
     const mapped = createBigCommerceWebhookReceiver({
       client: bigcommerce,
       channelId: "bigcommerce",
-      clientSecret: credentials.clientSecret,
+      secrets: credentials.clientSecret,
       clock,
       locations: { online: 1 },
     });

@@ -93,7 +93,7 @@ describeWithSpecs("BigCommerce adapter requests against the official OpenAPI des
     await createBigCommerceWebhookReceiver({
       client,
       channelId: "bigcommerce",
-      clientSecret: credentials.clientSecret,
+      secrets: credentials.clientSecret,
     }).receive({
       body,
       headers: new Headers(
