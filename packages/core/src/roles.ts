@@ -281,6 +281,14 @@ export type WebhookResult =
 export interface WebhookReceiver {
   readonly platform: PlatformName;
   /**
+   * The largest body, in bytes, the runtime reads for this receiver: a larger one is
+   * answered `413` before it is verified or parsed, and never held in memory whole. Set it
+   * to what the platform can send (a BigCommerce body carries ids only; a Shopify order
+   * may reach a megabyte).
+   * @default the runtime's limit (`webhooks.maxBodyBytes` of the sync engine: 4 MiB)
+   */
+  readonly maxBodyBytes?: number;
+  /**
    * @throws {@link OmnistockError} `SIGNATURE` for a bad signature, `VALIDATION` naming
    *   the field for a malformed body.
    */

@@ -25,7 +25,7 @@ import {
 import { QueueDispatcher } from "./dispatcher.js";
 import { type Logger, type SyncEvent, silentLogger } from "./events.js";
 import { LatencyHistogram } from "./histogram.js";
-import { createWebhookHandler } from "./ingest.js";
+import { createWebhookHandler, DEFAULT_WEBHOOK_MAX_BODY_BYTES } from "./ingest.js";
 import { createMemoryStore } from "./memory-store.js";
 import { syncEngineOptionsSchema } from "./options.js";
 import type { OutboxAck, OutboxEntry, SyncStore } from "./store.js";
@@ -118,6 +118,17 @@ export interface PollingOptions {
   readonly ordersEveryMs?: number | Readonly<Record<string, number>>;
 }
 
+/** How webhook deliveries are read. */
+export interface WebhookOptions {
+  /**
+   * The largest body read, in bytes, for a receiver that sets no `maxBodyBytes` of its
+   * own: a larger one is answered `413` as soon as its `Content-Length`, or the bytes
+   * streamed so far, pass it, and is never held in memory whole.
+   * @default 4194304 (4 MiB)
+   */
+  readonly maxBodyBytes?: number;
+}
+
 /** Options of {@link createSyncEngine}. */
 export interface SyncEngineOptions {
   readonly tenants: readonly SyncTenantOptions[];
@@ -139,6 +150,7 @@ export interface SyncEngineOptions {
   readonly workerId?: string;
   readonly dispatch?: DispatchOptions;
   readonly polling?: PollingOptions;
+  readonly webhooks?: WebhookOptions;
   /**
    * Randomness for backoff jitter, in [0, 1).
    * @default Math.random
@@ -187,9 +199,11 @@ export interface SyncEngine {
   /**
    * The webhook handler on the standard Fetch API: verifies, parses, de-duplicates and
    * applies, then answers — `200` once applied (or a duplicate), `401` for a bad
-   * signature, `400` for a malformed body, `404` for an unknown route, `500` when the
-   * store failed (the platform retries). The route is the URL's last two segments:
-   * `…/{tenantId}/{receiver}`.
+   * signature, `400` for a malformed body, `404` for an unknown route, `413` for a body
+   * over the limit (`webhooks.maxBodyBytes`), `503` or `500` when a platform's API or the
+   * store failed while handling it (the platform retries). It never throws, and an answer
+   * never carries the text of a platform's or the store's error. The route is the URL's
+   * last two segments: `…/{tenantId}/{receiver}`.
    */
   handleWebhook(request: Request): Promise<Response>;
   /** Applies a delivery a receiver already verified (for custom ingest paths). */
@@ -921,10 +935,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   const handleWebhook = createWebhookHandler({
-    route: (tenantId, name) => tenants.get(tenantId)?.options.receivers?.[name],
+    route: (tenantId, name) => {
+      const receivers = tenants.get(tenantId)?.options.receivers;
+      // An own key only: `constructor` or `__proto__` is no route.
+      return receivers !== undefined && Object.hasOwn(receivers, name)
+        ? receivers[name]
+        : undefined;
+    },
     ingest: (tenantId, source, delivery) => ingestDelivery(tenantOf(tenantId), source, delivery),
     emit,
     logger,
+    maxBodyBytes: options.webhooks?.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
   });
 
   const engine: SyncEngine = {

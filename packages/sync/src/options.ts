@@ -10,6 +10,7 @@ const fn = functionOption;
 const withMethods = (what: string, methods: readonly string[]) =>
   objectWithMethods(`${what} (with ${methods.join(", ")})`, methods);
 const ms = z.number().int().nonnegative();
+const bytes = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 const tenant = z.strictObject({
   id: z.string().min(1),
@@ -23,7 +24,13 @@ const tenant = z.strictObject({
     .optional(),
   orderSources: z.array(withMethods("an OrderSource", ["ordersSince"])).optional(),
   receivers: z
-    .record(z.string().min(1), withMethods("a WebhookReceiver", ["receive", "tryReceive"]))
+    .record(
+      z.string().min(1),
+      z.intersection(
+        withMethods("a WebhookReceiver", ["receive", "tryReceive"]),
+        z.object({ maxBodyBytes: bytes.optional() }),
+      ),
+    )
     .optional(),
 });
 
@@ -53,5 +60,6 @@ export const syncEngineOptionsSchema = z.strictObject({
       ordersEveryMs: z.union([ms, z.record(z.string().min(1), ms)]).optional(),
     })
     .optional(),
+  webhooks: z.strictObject({ maxBodyBytes: bytes.optional() }).optional(),
   random: fn.optional(),
 });
