@@ -1,5 +1,58 @@
+import { OmnistockError } from "@omnistock/core";
 import PQueue from "p-queue";
 import type { LeaseRequest, OutboxEntry, SyncStore } from "./store.js";
+
+/**
+ * The key under which a call's signal carries its deadline (epoch ms on the engine's
+ * clock): the one `@omnistock/transport`'s `withDeadline` sets and its client reads, so
+ * that no client starts a wait (a `Retry-After`, a backoff) that would outlast the lease.
+ */
+const DEADLINE = Symbol.for("omnistock.deadline");
+
+/** What a batch's role calls are given: a signal that aborts before the lease lapses. */
+export interface BatchCall {
+  /**
+   * Aborts when the batch's lease is about to lapse (see {@link leaseMarginMs}) or the
+   * dispatcher stops; it carries the lease's deadline for the clients that read it.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * How long before a lease lapses the calls of its batch are cut short: a tenth of the
+ * lease, at most five seconds, so that no other worker can take the work while a call
+ * that may still post is in flight.
+ */
+export function leaseMarginMs(leaseMs: number): number {
+  return Math.min(5_000, Math.floor(leaseMs / 10));
+}
+
+/** Why a call was cut short: the lease ran out, or the engine stopped. */
+export type CutShort = "lease" | "stopped";
+
+/**
+ * The reason a call's signal aborts with: a retryable `TIMEOUT` saying why, and the outbox
+ * queue of the call where it has one.
+ */
+export function cutShortError(why: CutShort, queue?: string): OmnistockError {
+  const what = queue === undefined ? "A call" : `A call of the "${queue}" queue`;
+  return new OmnistockError(
+    "TIMEOUT",
+    why === "lease"
+      ? `${what} was cut short before its lease lapsed; the work goes back to the outbox`
+      : `${what} was cut short as the engine stopped`,
+    { retryable: true, details: { ...(queue === undefined ? {} : { queue }), cutShort: why } },
+  );
+}
+
+/** Whether an error is the reason a call was cut short, and why. */
+export function cutShortOf(error: unknown): CutShort | undefined {
+  const why =
+    error instanceof OmnistockError && error.code === "TIMEOUT"
+      ? error.details.cutShort
+      : undefined;
+  return why === "lease" || why === "stopped" ? why : undefined;
+}
 
 /** How a {@link QueueDispatcher} leases and runs work. */
 export interface QueueDispatcherOptions {
@@ -17,8 +70,11 @@ export interface QueueDispatcherOptions {
   readonly leaseMs: number;
   /** How long to wait for work before looking again (new work wakes it sooner). */
   readonly idleMs: number;
-  /** Delivers one leased batch; it must ack, nack or park every entry. */
-  readonly deliver: (entries: readonly OutboxEntry[]) => Promise<void>;
+  /**
+   * Delivers one leased batch; it must ack, nack or park every entry. Every role call it
+   * makes takes `call.signal`.
+   */
+  readonly deliver: (entries: readonly OutboxEntry[], call: BatchCall) => Promise<void>;
   /** Called when leasing or delivering failed unexpectedly. */
   readonly onError: (error: unknown) => void;
 }
@@ -39,6 +95,8 @@ export class QueueDispatcher {
   /** When the last batch was leased. */
   #leasedAt = Number.NEGATIVE_INFINITY;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The batches in flight, to cut short when the dispatcher stops. */
+  readonly #inFlight = new Set<AbortController>();
 
   constructor(options: QueueDispatcherOptions) {
     this.#options = options;
@@ -63,10 +121,12 @@ export class QueueDispatcher {
     return this.#batches.pending > 0;
   }
 
-  /** Stops leasing and waits for the batches in flight. */
+  /** Stops leasing, aborts the calls of the batches in flight and waits for them. */
   async stop(): Promise<void> {
     this.#running = false;
     this.wake();
+    for (const controller of this.#inFlight)
+      controller.abort(cutShortError("stopped", this.#options.queue));
     await this.#loop;
     await this.#batches.onIdle();
   }
@@ -84,15 +144,15 @@ export class QueueDispatcher {
       if (!this.#running) break;
       let entries: readonly OutboxEntry[];
       this.#woken = false;
+      const request: LeaseRequest = {
+        tenantId: o.tenantId,
+        queue: o.queue,
+        owner: o.owner,
+        now: o.clock(),
+        leaseMs: o.leaseMs,
+        limit: o.batchSize,
+      };
       try {
-        const request: LeaseRequest = {
-          tenantId: o.tenantId,
-          queue: o.queue,
-          owner: o.owner,
-          now: o.clock(),
-          leaseMs: o.leaseMs,
-          limit: o.batchSize,
-        };
         entries = await o.store.lease(request);
       } catch (error) {
         o.onError(error);
@@ -103,11 +163,22 @@ export class QueueDispatcher {
         continue;
       }
       this.#leasedAt = o.clock();
+      const deadline = request.now + o.leaseMs - leaseMarginMs(o.leaseMs);
+      const controller = new AbortController();
+      Object.defineProperty(controller.signal, DEADLINE, { value: deadline });
+      this.#inFlight.add(controller);
       void this.#batches.add(async () => {
+        const timer = setTimeout(
+          () => controller.abort(cutShortError("lease", o.queue)),
+          Math.max(0, deadline - o.clock()),
+        );
         try {
-          await o.deliver(entries);
+          await o.deliver(entries, { signal: controller.signal });
         } catch (error) {
           o.onError(error);
+        } finally {
+          clearTimeout(timer);
+          this.#inFlight.delete(controller);
         }
         // A batch ending may free due work (a confirmation, the next bulk batch).
         this.wake();

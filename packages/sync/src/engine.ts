@@ -22,7 +22,16 @@ import {
   type WebhookDelivery,
   type WebhookReceiver,
 } from "@omnistock/core";
-import { QueueDispatcher } from "./dispatcher.js";
+import {
+  admitDelivery,
+  admitEvents,
+  admitOrders,
+  admitRead,
+  checkFullRead,
+  checkListingRef,
+  checkRolesAgainstCatalog,
+} from "./boundary.js";
+import { type BatchCall, cutShortError, cutShortOf, QueueDispatcher } from "./dispatcher.js";
 import { type Logger, type SyncEvent, silentLogger } from "./events.js";
 import { LatencyHistogram } from "./histogram.js";
 import { createWebhookHandler, DEFAULT_WEBHOOK_MAX_BODY_BYTES } from "./ingest.js";
@@ -315,6 +324,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         );
       publishers.set(publisher.channelId, publisher);
     }
+    checkRolesAgainstCatalog(t, catalog);
     const context: UnitContext = {
       catalog,
       publishing: new Set(publishers.keys()),
@@ -352,6 +362,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let running = false;
+  /** The start in flight, which a second `start()` shares. */
+  let starting: Promise<void> | undefined;
+  /** Aborted by `stop()`: every poll's and every start's role calls take its signal. */
+  let life = new AbortController();
   const polls = new Set<Promise<void>>();
 
   function tenantOf(tenantId: string): Tenant {
@@ -470,18 +484,46 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     source: string,
     delivery: WebhookDelivery,
   ): Promise<IngestResult> {
+    const admitted = refused(tenant, source, () =>
+      admitDelivery(tenant.catalog, delivery, `${source} delivery`),
+    );
     const now = clock();
-    const levels: AnnouncedLevel[] = [...delivery.levels];
+    const levels: AnnouncedLevel[] = [...admitted.levels];
     return applyInput(tenant, source, {
       deliveryId: `${delivery.platform}:${delivery.deliveryId}`,
-      events: delivery.events,
-      orders: delivery.orders,
+      events: admitted.events,
+      orders: admitted.orders,
       levels,
       seenAt: now,
       now,
     });
   }
 
+  /**
+   * Runs a boundary check; a refusal is reported as an `error` event (and logged) before
+   * it is thrown to the caller.
+   */
+  function refused<T>(tenant: Tenant, source: string, check: () => T): T {
+    try {
+      return check();
+    } catch (error) {
+      if (isOmnistockError(error)) {
+        emit({ type: "error", tenantId: tenant.options.id, source, error });
+        logger.warn("input refused", {
+          tenantId: tenant.options.id,
+          source,
+          code: error.code,
+          error: error.message,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Applies stock events, in units of at most {@link EVENTS_PER_UNIT}; the cursor goes
+   * with the last. The events must have passed {@link admitEvents}.
+   */
   async function applyEventsInChunks(
     tenant: Tenant,
     source: string,
@@ -533,6 +575,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const typed = isOmnistockError(error)
       ? error
       : new OmnistockError("SERVER", String(error), { cause: error, retryable: true });
+    if (cutShortOf(typed) === "stopped") {
+      // Not the platform's fault: the next start takes the work up again at once.
+      for (const entry of entries)
+        await store.nack({ entry, nextAttemptAt: now, countAttempt: false, error: typed.message });
+      return;
+    }
     if (typed.code === "RATE_LIMITED") {
       const wait = typed.retryAfterMs ?? backoff(0);
       emit({ type: "throttled", tenantId, queue, retryAfterMs: wait });
@@ -582,6 +630,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     tenant: Tenant,
     publisher: ChannelPublisher,
     entries: readonly OutboxEntry[],
+    call: BatchCall,
   ): Promise<void> {
     const toUpdate = (entry: OutboxEntry): QuantityToPublish => {
       const { ref, quantity } = entry.payload as QuantityPayload;
@@ -600,7 +649,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const outcomes: { entry: OutboxEntry; outcome: PublishOutcome }[] = [];
     try {
       if (fresh.length > 0) {
-        const results = await publisher.publish(fresh.map(toUpdate));
+        const results = await publisher.publish(fresh.map(toUpdate), { signal: call.signal });
         results.forEach((outcome, i) => {
           outcomes.push({ entry: fresh[i] as OutboxEntry, outcome });
         });
@@ -611,6 +660,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             update: toUpdate(entry),
             receipt: (entry.payload as QuantityPayload).receipt as string,
           })),
+          { signal: call.signal },
         );
         results.forEach((outcome, i) => {
           outcomes.push({ entry: confirming[i] as OutboxEntry, outcome });
@@ -719,11 +769,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (acks.length > 0) await store.ack(acks);
   }
 
-  async function deliverSales(tenant: Tenant, entries: readonly OutboxEntry[]): Promise<void> {
+  async function deliverSales(
+    tenant: Tenant,
+    entries: readonly OutboxEntry[],
+    call: BatchCall,
+  ): Promise<void> {
     const sink = tenant.options.salesSink;
     const tenantId = tenant.options.id;
+    const { signal } = call;
     for (const entry of entries) {
       const payload = entry.payload as SalePayload;
+      if (signal.aborted) {
+        // The lease is about to lapse (or the engine stops): another worker may take it.
+        await failBatch(tenant, SALES_QUEUE, [entry], signal.reason);
+        continue;
+      }
       if (sink === undefined) {
         await park(tenant, entry, "no sales-order sink is configured");
         continue;
@@ -732,12 +792,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // between records nothing twice (the sink is idempotent), and its webhook is a duplicate.
       const applyThenAck = async ({ events }: RecordedSale) => {
         if (events !== undefined && events.length > 0)
-          await applyEventsInChunks(tenant, SALES_QUEUE, events);
+          await applyEventsInChunks(
+            tenant,
+            SALES_QUEUE,
+            admitEvents(tenant.catalog, events, `${sink?.platform ?? "sales"} sink's events`),
+          );
         await store.ack([{ entry }]);
       };
       try {
         if (payload.action === "record") {
-          const recorded = await sink.recordSale(payload.sale);
+          const recorded = await sink.recordSale(payload.sale, { signal });
           await applyThenAck(recorded);
           counters.salesRecorded++;
           emit({
@@ -750,7 +814,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           });
         } else if (payload.action === "return") {
           const ret = payload.return;
-          const recorded = await sink.recordReturn(ret);
+          const recorded = await sink.recordReturn(ret, { signal });
           await applyThenAck(recorded);
           counters.returnsRecorded++;
           emit({
@@ -763,7 +827,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             created: recorded.created,
           });
         } else {
-          await sink.voidSale({ channelId: payload.channelId, orderId: payload.orderId });
+          await sink.voidSale(
+            { channelId: payload.channelId, orderId: payload.orderId },
+            { signal },
+          );
           await store.ack([{ entry }]);
         }
       } catch (error) {
@@ -793,7 +860,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         ...(publisher.minBatchIntervalMs === undefined
           ? {}
           : { minIntervalMs: publisher.minBatchIntervalMs }),
-        deliver: (entries) => deliverQuantities(tenant, publisher, entries),
+        deliver: (entries, call) => deliverQuantities(tenant, publisher, entries, call),
       });
       tenant.dispatchers.set(publisher.channelId, dispatcher);
     }
@@ -808,7 +875,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // queueing behind one another's round trips.
           batchSize: 5,
           concurrency: 4,
-          deliver: (entries) => deliverSales(tenant, entries),
+          deliver: (entries, call) => deliverSales(tenant, entries, call),
         }),
       );
     }
@@ -824,7 +891,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const started = clock();
     try {
       const cursor = await store.cursor(tenantId, STOCK_CURSOR);
-      const read = await source.changesSince(cursor);
+      const read = admitRead(
+        tenant.catalog,
+        await source.changesSince(cursor, { signal: life.signal }),
+        `${source.platform} stock read`,
+      );
+      // Without a cursor the source reads everything: a full read, held to the snapshot's rule.
+      if (cursor === undefined)
+        checkFullRead(tenant.catalog, read.events, source.platform, `${source.platform} stock read`);
       await applyEventsInChunks(tenant, `poll:${source.platform}`, read.events, {
         name: STOCK_CURSOR,
         value: read.cursor,
@@ -845,11 +919,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const started = clock();
     try {
       const name = ordersCursor(source.channelId);
-      const read = await source.ordersSince(await store.cursor(tenantId, name));
+      const read = await source.ordersSince(await store.cursor(tenantId, name), {
+        signal: life.signal,
+      });
+      const orders = admitOrders(read.orders, `${source.channelId} order read`);
+      if (typeof read.cursor !== "string")
+        throw new OmnistockError(
+          "BAD_RESPONSE",
+          `The ${source.channelId} order read has no cursor to continue from`,
+          { platform: source.platform, details: { channelId: source.channelId } },
+        );
       const now = clock();
       await applyInput(tenant, `poll:${source.channelId}`, {
         events: [],
-        orders: read.orders,
+        orders,
         levels: [],
         cursor: { name, value: read.cursor },
         seenAt: now,
@@ -896,12 +979,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // ---- the engine ---------------------------------------------------------------------
 
+  /**
+   * Stops what runs: aborts the calls of polls in flight, clears the poll timers, waits for
+   * the polls and stops the dispatchers (their calls in flight are aborted and their work
+   * goes back to the outbox). The store stays open, so that a start may follow.
+   */
+  async function halt() {
+    running = false;
+    life.abort(cutShortError("stopped"));
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    await Promise.all([...polls]);
+    await Promise.all(
+      [...tenants.values()].flatMap((t) => [...t.dispatchers.values()].map((d) => d.stop())),
+    );
+    for (const tenant of tenants.values()) tenant.dispatchers.clear();
+  }
+
   async function startTenant(tenant: Tenant) {
     const tenantId = tenant.options.id;
     const source = tenant.options.stockSource;
     const restart = (await store.cursor(tenantId, STOCK_CURSOR)) !== undefined;
     if (source !== undefined && !restart) {
-      const snapshot = await source.snapshot();
+      const what = `${source.platform} snapshot`;
+      const snapshot = admitRead(
+        tenant.catalog,
+        await source.snapshot({ signal: life.signal }),
+        what,
+      );
+      checkFullRead(tenant.catalog, snapshot.events, source.platform, what);
       await applyEventsInChunks(tenant, `snapshot:${source.platform}`, snapshot.events, {
         name: STOCK_CURSOR,
         value: snapshot.cursor,
@@ -950,32 +1056,46 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const engine: SyncEngine = {
     store,
-    async start() {
-      if (running) return;
+    start() {
+      if (starting !== undefined) return starting;
+      if (running) return Promise.resolve();
       running = true;
-      for (const tenant of tenants.values()) await startTenant(tenant);
+      life = new AbortController();
+      const signal = life.signal;
+      starting = (async () => {
+        try {
+          for (const tenant of tenants.values()) {
+            signal.throwIfAborted();
+            await startTenant(tenant);
+          }
+          // Stopped meanwhile, by a source that did not listen to the signal.
+          signal.throwIfAborted();
+        } catch (error) {
+          // Nothing may go on half started: the tenants started so far stop too.
+          await halt();
+          throw error;
+        } finally {
+          starting = undefined;
+        }
+      })();
+      return starting;
     },
     async stop() {
-      running = false;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      await Promise.all([...polls]);
-      await Promise.all(
-        [...tenants.values()].flatMap((t) => [...t.dispatchers.values()].map((d) => d.stop())),
-      );
-      for (const tenant of tenants.values()) tenant.dispatchers.clear();
+      life.abort(cutShortError("stopped"));
+      await starting?.catch(() => undefined);
+      await halt();
       if (ownsStore) await store.close();
     },
     handleWebhook,
     ingest: (tenantId, source, delivery) => ingestDelivery(tenantOf(tenantId), source, delivery),
-    applyEvents: (tenantId, events, opts) =>
-      applyEventsInChunks(
-        tenantOf(tenantId),
-        opts?.source ?? "api",
-        events,
-        undefined,
-        opts?.deliveryId,
-      ),
+    async applyEvents(tenantId, events, opts) {
+      const tenant = tenantOf(tenantId);
+      const source = opts?.source ?? "api";
+      const admitted = refused(tenant, source, () =>
+        admitEvents(tenant.catalog, events, `${source} stock events`),
+      );
+      return applyEventsInChunks(tenant, source, admitted, undefined, opts?.deliveryId);
+    },
     async pollNow() {
       await Promise.all(
         [...tenants.values()].flatMap((tenant) => [
@@ -1011,6 +1131,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     async explain(tenantId, ref) {
       const tenant = tenantOf(tenantId);
+      checkListingRef(tenant.catalog, ref);
       const positions = await store.positions(tenantId);
       const now = clock();
       const stock = StockLevels.fromPositions(
