@@ -26,6 +26,12 @@ import {
   tokenSchema,
 } from "./schemas.js";
 
+/** An inventory record as read, with the time its page was asked for. */
+export type LightspeedInventoryReading = LightspeedInventoryRecord & {
+  /** When the page holding the record was asked for (epoch ms, on the client's clock). */
+  readonly requestedAt: number;
+};
+
 /** How the adapter signs in. */
 export type LightspeedAuth =
   | { readonly personalToken: string }
@@ -66,11 +72,17 @@ export interface LightspeedClient {
     options?: RoleCallOptions,
   ): Promise<{ readonly id: string; readonly outlet_id: string }[]>;
   products(options?: RoleCallOptions): Promise<LightspeedProductRecord[]>;
-  /** Inventory records with a version above `after`, and the highest version seen. */
+  /**
+   * Inventory records with a version above `after`, and the highest version seen. Each
+   * record carries `requestedAt`: when its page was asked for, on the client's clock
+   * (`http.clock`), before any wait for the rate limit. Lightspeed's records carry a
+   * version and no time, and the store works a page out after it is asked for, so a level
+   * is never dated later than the moment it held.
+   */
   inventorySince(
     after: number,
     options?: RoleCallOptions,
-  ): Promise<{ readonly records: LightspeedInventoryRecord[]; readonly version: number }>;
+  ): Promise<{ readonly records: LightspeedInventoryReading[]; readonly version: number }>;
   /**
    * The sales recorded for a channel order (by `source_id`).
    *
@@ -234,23 +246,25 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     return parseWith(schema, body, what, { platform: "lightspeed" });
   }
 
-  async function all<T extends z.ZodType>(
+  async function all<T extends z.ZodType, R = z.output<T>>(
     item: T,
     path: string,
     what: string,
     after: number,
     call: RoleCallOptions | undefined,
+    stamp: (record: z.output<T>, requestedAt: number) => R = (record) => record as R,
   ) {
-    const records: z.output<T>[] = [];
+    const records: R[] = [];
     let cursor = after;
     for (;;) {
+      const requestedAt = clock();
       const page = await get(collectionSchema(item), what, {
         path,
         query: { after: cursor, page_size: PAGE_SIZE },
         ...signalOf(call),
       });
       if (page.data.length === 0) return { records, version: cursor };
-      records.push(...page.data);
+      for (const record of page.data) records.push(stamp(record, requestedAt));
       const max = page.version?.max;
       if (max === undefined || max === null || max <= cursor) {
         throw new OmnistockError(
@@ -271,7 +285,14 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     products: async (call) =>
       (await all(productSchema, "/api/2.0/products", "Lightspeed products", 0, call)).records,
     inventorySince: async (after, call) =>
-      all(inventorySchema, "/api/2.0/inventory", "Lightspeed inventory", after, call),
+      all(
+        inventorySchema,
+        "/api/2.0/inventory",
+        "Lightspeed inventory",
+        after,
+        call,
+        (record, requestedAt): LightspeedInventoryReading => ({ ...record, requestedAt }),
+      ),
     salesFor: async (sourceId, call) =>
       (
         await get(collectionSchema(saleSchema), "Lightspeed sales search", {

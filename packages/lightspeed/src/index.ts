@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from "./catalogue.js";
 export * from "./client.js";
 export * from "./receiver.js";
 export * from "./schemas.js";

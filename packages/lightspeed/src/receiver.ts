@@ -1,22 +1,29 @@
 import {
   createWebhookReceiver,
+  isOmnistockError,
+  OmnistockError,
   type StockEvent,
   type WebhookDelivery,
   type WebhookReceiver,
 } from "@omnistock/core";
 import { z } from "zod";
-import { createCatalogue } from "./catalogue.js";
+import { createLightspeedCatalogue, type LightspeedCatalogue } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";
-import { checkOptions, clientOption, fn } from "./options.js";
+import { catalogueOption, checkOptions, clientOption, fn, signingProblem } from "./options.js";
 import { type LightspeedWebhook, parseLightspeedWebhook } from "./webhooks.js";
+
+/** A warning the receiver gives once, for a setting that weakens it. */
+export interface LightspeedWarning {
+  /** `UNSIGNED_WEBHOOKS`: the receiver takes webhooks without verifying them. */
+  readonly code: "UNSIGNED_WEBHOOKS";
+  readonly message: string;
+}
 
 /** Options of {@link createLightspeedWebhookReceiver}. */
 export interface LightspeedWebhookReceiverOptions {
   /**
    * The OAuth app's client secret(s), current first, then any being rotated out: webhooks
-   * to OAuth apps are signed with it. Without secrets nothing is verified, which only
-   * suits personal-token stores (they send unsigned webhooks).
-   * @default []
+   * to OAuth apps are signed with it. Required, unless `allowUnsigned` is `true`.
    * @example
    * ```ts
    * secrets: [process.env.LIGHTSPEED_CLIENT_SECRET!]
@@ -24,9 +31,27 @@ export interface LightspeedWebhookReceiverOptions {
    */
   readonly secrets?: readonly string[];
   /**
-   * Resolves product ids to SKUs through the store: the catalogue is read once, kept,
-   * updated by every `product.update`, and read again once when a webhook names a product
-   * it does not know. Give either `client` or `skuOf`.
+   * Takes webhooks without verifying them, for personal-token stores, which send
+   * unsigned webhooks. Anyone who can reach the endpoint can then post stock changes: use
+   * it only behind a boundary of your own. Not together with `secrets`; the receiver warns
+   * once (`onWarning`) when it is built this way.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean;
+  /**
+   * Where the receiver's warnings go (see {@link LightspeedWarning}).
+   * @default `process.emitWarning` where there is one
+   */
+  readonly onWarning?: (warning: LightspeedWarning) => void;
+  /**
+   * The catalogue to resolve product ids to SKUs with, shared with the other roles (see
+   * `createLightspeedCatalogue`). Give `catalogue`, `client` or `skuOf`.
+   * @default one of its own over `client`
+   */
+  readonly catalogue?: LightspeedCatalogue;
+  /**
+   * Resolves product ids to SKUs through the store, with a catalogue of the receiver's
+   * own. Give `catalogue`, `client` or `skuOf`.
    * @example
    * ```ts
    * client: createLightspeedClient({ baseUrl, auth })
@@ -35,7 +60,7 @@ export interface LightspeedWebhookReceiverOptions {
   readonly client?: LightspeedClient;
   /**
    * The SKU of a Lightspeed product id (`undefined` for one Omnistock does not track), for
-   * callers that keep the mapping themselves. Give either `client` or `skuOf`.
+   * callers that keep the mapping themselves. Give `catalogue`, `client` or `skuOf`.
    * @example
    * ```ts
    * skuOf: (productId) => mapping.get(productId)
@@ -49,7 +74,8 @@ export interface LightspeedWebhookReceiverOptions {
   readonly locationOf?: (outletId: string) => string;
   /**
    * The time of a level read from a webhook (`inventory.update` carries a version, not a
-   * time) and of a sale without a `sale_date`.
+   * time) and of a sale without a `sale_date`; also the clock of the receiver's own
+   * catalogue.
    * @default Date.now
    */
   readonly clock?: () => number;
@@ -57,20 +83,27 @@ export interface LightspeedWebhookReceiverOptions {
 
 const optionsSchema = z
   .strictObject({
-    secrets: z.array(z.string().min(1)).optional(),
+    secrets: z.array(z.string()).optional(),
+    allowUnsigned: z.boolean().optional(),
+    onWarning: fn.optional(),
+    catalogue: catalogueOption.optional(),
     client: clientOption.optional(),
     skuOf: fn.optional(),
     locationOf: fn.optional(),
     clock: fn.optional(),
   })
   .superRefine((options, context) => {
-    if ((options.client === undefined) === (options.skuOf === undefined)) {
+    const store = options.client !== undefined || options.catalogue !== undefined;
+    if (store === (options.skuOf !== undefined)) {
       context.addIssue({
         code: "custom",
         path: ["client"],
-        message: "give either client (resolve SKUs through the store) or skuOf, not both",
+        message: "give catalogue or client (resolve SKUs through the store), or skuOf, not both",
       });
     }
+    const problem = signingProblem(options);
+    if (problem !== undefined)
+      context.addIssue({ code: "custom", path: ["secrets"], message: problem });
   });
 
 /**
@@ -80,9 +113,12 @@ const optionsSchema = z
  * stock events (see {@link parseLightspeedWebhook}).
  *
  * Why a receiver and not only the parser: the runtime knows SKUs, not Lightspeed product
- * ids. With `client` the receiver keeps the store's catalogue itself, so a product created
- * a minute ago is found (one catalogue read) and a SKU changed in Lightspeed is followed
- * (`product.update`).
+ * ids. With `catalogue` (shared with the other roles) or `client`, the receiver resolves
+ * them through the store's catalogue: a product created a minute ago is found (a
+ * catalogue read, bounded and shared, see `createLightspeedCatalogue`) and a SKU changed in
+ * Lightspeed is followed (`product.update`). A webhook naming a product the catalogue
+ * still does not have is not answered as applied: its result is a retryable
+ * `MAPPING_MISSING` (the runtime answers 503), and Lightspeed sends it again.
  *
  * Note: Lightspeed does not order its webhooks. The receiver remembers the newest
  * inventory version of each product at each outlet, and an older `inventory.update`
@@ -91,10 +127,10 @@ const optionsSchema = z
  * polling backstop (`changesSince`) settle it.
  *
  * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
- *   option.
+ *   option: `secrets` is required unless `allowUnsigned` is `true`.
  * @example
  * ```ts
- * const receiver = createLightspeedWebhookReceiver({ client, secrets: [clientSecret] });
+ * const receiver = createLightspeedWebhookReceiver({ catalogue, secrets: [clientSecret] });
  * const result = await receiver.tryReceive({ body: rawBody, headers: request.headers });
  * if (!result.ok) return new Response(null, { status: 401 });
  * ```
@@ -103,9 +139,21 @@ export function createLightspeedWebhookReceiver(
   options: LightspeedWebhookReceiverOptions,
 ): WebhookReceiver {
   checkOptions(optionsSchema, options, "Lightspeed webhook receiver options");
-  const catalogue = options.client === undefined ? undefined : createCatalogue(options.client);
-  /** Product ids still unknown after a catalogue read: they do not trigger another. */
-  const unknownAfterRead = new Set<string>();
+  if (options.allowUnsigned === true) {
+    warn(options.onWarning, {
+      code: "UNSIGNED_WEBHOOKS",
+      message:
+        "Lightspeed webhook receiver built with allowUnsigned: true takes webhooks without verifying them",
+    });
+  }
+  const catalogue =
+    options.catalogue ??
+    (options.client === undefined
+      ? undefined
+      : createLightspeedCatalogue({
+          client: options.client,
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        }));
   /** The newest inventory version seen per product and outlet. */
   const newest = new Map<string, number>();
 
@@ -118,7 +166,7 @@ export function createLightspeedWebhookReceiver(
       body,
       signature,
       skuOf,
-      ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+      ...(options.secrets === undefined ? { allowUnsigned: true } : { secrets: options.secrets }),
       ...(options.locationOf === undefined ? {} : { locationOf: options.locationOf }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
@@ -132,20 +180,27 @@ export function createLightspeedWebhookReceiver(
       return catalogue.skuOf(id);
     };
     // Parsed first with what is known: the signature is checked before the store is asked.
-    let parsed = parse(body, signature, lookup);
+    const parsed = parse(body, signature, lookup);
     if (parsed.product !== undefined) {
-      if (!catalogue.loaded) await catalogue.load();
+      await fromStore(() => catalogue.ready());
       catalogue.update(parsed.product);
-      unknownAfterRead.delete(parsed.product.id);
       return parsed;
     }
-    const worthReading = [...missing].filter((id) => !unknownAfterRead.has(id));
-    if (!catalogue.loaded || worthReading.length > 0) {
-      await catalogue.load();
-      for (const id of missing) if (!catalogue.knows(id)) unknownAfterRead.add(id);
-      parsed = parse(body, signature, (id) => catalogue.skuOf(id));
+    if (catalogue.loaded && missing.size === 0) return parsed;
+    const found = await fromStore(() => catalogue.find("productId", [...missing]));
+    if (found.missing.length > 0) {
+      // Answered as applied, the webhook would be lost: Lightspeed retries it for 48 hours.
+      throw new OmnistockError(
+        "MAPPING_MISSING",
+        `Lightspeed ${parsed.type} names product(s) ${found.missing.join(", ")} that the catalogue does not have yet: try again later`,
+        {
+          platform: "lightspeed",
+          retryable: true,
+          details: { productIds: found.missing, topic: parsed.type },
+        },
+      );
     }
-    return parsed;
+    return parse(body, signature, (id) => catalogue.skuOf(id));
   }
 
   function fresh(events: readonly StockEvent[], parsed: LightspeedWebhook): StockEvent[] {
@@ -173,4 +228,37 @@ export function createLightspeedWebhookReceiver(
       };
     },
   );
+}
+
+/**
+ * Runs a read of the store for a webhook. A failed read is no fault of the webhook: its
+ * error is made retryable, so that the webhook is answered with a 503 and sent again.
+ */
+async function fromStore<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isOmnistockError(error) || error.retryable) throw error;
+    throw new OmnistockError(error.code, error.message, {
+      cause: error,
+      retryable: true,
+      platform: "lightspeed",
+      ...(error.status === undefined ? {} : { status: error.status }),
+      details: error.details,
+    });
+  }
+}
+
+/** Hands a warning to `onWarning`, or to the runtime's warnings where there is no hook. */
+function warn(
+  onWarning: ((warning: LightspeedWarning) => void) | undefined,
+  warning: LightspeedWarning,
+): void {
+  if (onWarning !== undefined) {
+    onWarning(warning);
+    return;
+  }
+  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
+    .process;
+  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_LIGHTSPEED_${warning.code}` });
 }

@@ -8,15 +8,22 @@ import {
   type StockEvent,
 } from "@omnistock/core";
 import { z } from "zod";
-import { stocked } from "./catalogue.js";
+import { createLightspeedCatalogue, type LightspeedCatalogue } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";
-import { checkOptions, clientOption, fn } from "./options.js";
+import { catalogueOption, checkOptions, clientOption, fn } from "./options.js";
 import type { LightspeedSaleRecord } from "./schemas.js";
 import { saleTime } from "./time.js";
 
 /** Options of {@link createLightspeedSalesSink}. */
 export interface LightspeedSalesSinkOptions {
   readonly client: LightspeedClient;
+  /**
+   * The catalogue to resolve SKUs to product ids with, shared with the other roles (see
+   * `createLightspeedCatalogue`): a SKU it does not know makes it read the store again,
+   * within its bound.
+   * @default one of its own over `client`, on `clock`
+   */
+  readonly catalogue?: LightspeedCatalogue;
   /** The id (a UUID) of the Lightspeed user the sales are recorded under. */
   readonly userId: string;
   /** The id (a UUID) of the tax of the sale lines (prices are the channel's, tax included). */
@@ -27,7 +34,8 @@ export interface LightspeedSalesSinkOptions {
    */
   readonly outletOf?: (locationId: string) => string;
   /**
-   * The time of a recorded sale whose answer carries no `sale_date`.
+   * The time of a recorded sale whose answer carries no `sale_date`; also the clock of
+   * the sink's own catalogue.
    * @default Date.now
    */
   readonly clock?: () => number;
@@ -51,9 +59,14 @@ export function returnReference(channelId: string, orderId: string, returnId: st
  * A refund's restocked units become a `CLOSED` return sale (negative quantities) at the
  * same outlet, referenced by {@link returnReference}, so Lightspeed puts them back.
  *
+ * A SKU the catalogue does not know makes it read the store again (bounded, see
+ * `createLightspeedCatalogue`), so a product created after the sink's first sale is found.
+ *
  * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
  *   option. `recordSale` throws `MAPPING_MISSING` for a SKU that is no Lightspeed product
- *   or an outlet with no register.
+ *   (retryable when the catalogue was read too recently to read it again, so a later try
+ *   may find it; not retryable when a read just now did not) or an outlet with no
+ *   register; `MAPPING_DUPLICATE` for a SKU several products share.
  * @example
  * ```ts
  * const sink = createLightspeedSalesSink({ client, userId, taxId });
@@ -65,6 +78,7 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
   checkOptions(
     z.strictObject({
       client: clientOption,
+      catalogue: catalogueOption.optional(),
       userId: z.string().min(1),
       taxId: z.string().min(1),
       outletOf: fn.optional(),
@@ -75,18 +89,27 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
   );
   const { client } = options;
   const outletOf = options.outletOf ?? ((locationId: string) => locationId);
-  let products: Map<string, string> | undefined;
-  /** SKUs whose stock Lightspeed keeps itself (not composites: their components move). */
-  let stockedSkus: Set<string> | undefined;
+  const clock = options.clock ?? Date.now;
+  const catalogue =
+    options.catalogue ??
+    createLightspeedCatalogue({
+      client,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
   let registers: Map<string, string> | undefined;
 
-  const productIds = async (call?: RoleCallOptions) => {
-    if (products === undefined) {
-      const all = await client.products(call);
-      products = new Map(all.flatMap((p) => (p.sku ? [[p.sku, p.id] as const] : [])));
-      stockedSkus = new Set(all.filter(stocked).map((p) => p.sku));
+  /** The product id of every SKU, reading the catalogue again for one it does not know. */
+  const productIds = async (skus: readonly string[], orderId: string, call?: RoleCallOptions) => {
+    const { missing, refreshed } = await catalogue.find("sku", [...new Set(skus)], call);
+    const [sku] = missing;
+    if (sku !== undefined) {
+      throw new OmnistockError("MAPPING_MISSING", `SKU "${sku}" is not a Lightspeed product`, {
+        platform: "lightspeed",
+        retryable: !refreshed,
+        details: { sku, orderId },
+      });
     }
-    return products;
+    return new Map(skus.map((sku) => [sku, catalogue.saleProductIdOf(sku) as string]));
   };
   const registerOf = async (outletId: string, call?: RoleCallOptions) => {
     registers ??= new Map((await client.registers(call)).map((r) => [r.outlet_id, r.id]));
@@ -103,11 +126,10 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
     }
     return register;
   };
-  const clock = options.clock ?? Date.now;
   // The event the sale's own `sale.update` webhook will carry, under the same id, so that
   // the runtime applies it now and takes the webhook for its echo.
   const meant = (sale: SaleToRecord, recorded: LightspeedSaleRecord): StockEvent[] => {
-    const lines = sale.lines.filter((line) => line.quantity > 0 && stockedSkus?.has(line.sku));
+    const lines = sale.lines.filter((line) => line.quantity > 0 && catalogue.isStocked(line.sku));
     if (lines.length === 0) return [];
     return [
       {
@@ -122,7 +144,7 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
   };
   // The return's own `sale.update` webhook carries it as a `pos.return` under this id.
   const returned = (ret: ReturnToRecord, recorded: LightspeedSaleRecord): StockEvent[] => {
-    const lines = ret.lines.filter((line) => line.quantity > 0 && stockedSkus?.has(line.sku));
+    const lines = ret.lines.filter((line) => line.quantity > 0 && catalogue.isStocked(line.sku));
     if (lines.length === 0) return [];
     return [
       {
@@ -142,28 +164,19 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
     call?: RoleCallOptions,
     sign = 1,
   ) {
-    const ids = await productIds(call);
-    return sale.lines.map((line) => {
-      const productId = ids.get(line.sku);
-      if (productId === undefined) {
-        throw new OmnistockError(
-          "MAPPING_MISSING",
-          `SKU "${line.sku}" is not a Lightspeed product`,
-          {
-            platform: "lightspeed",
-            details: { sku: line.sku, orderId: sale.orderId },
-          },
-        );
-      }
-      return {
-        product_id: productId,
-        register_id: register,
-        quantity: sign * line.quantity,
-        price: 0,
-        tax: 0,
-        tax_id: options.taxId,
-      };
-    });
+    const ids = await productIds(
+      sale.lines.map((line) => line.sku),
+      sale.orderId,
+      call,
+    );
+    return sale.lines.map((line) => ({
+      product_id: ids.get(line.sku) as string,
+      register_id: register,
+      quantity: sign * line.quantity,
+      price: 0,
+      tax: 0,
+      tax_id: options.taxId,
+    }));
   }
 
   /**
@@ -180,7 +193,7 @@ export function createLightspeedSalesSink(options: LightspeedSalesSinkOptions): 
   ): Promise<RecordedSale> {
     const existing = live(await client.salesFor(reference, call));
     if (existing !== undefined) {
-      await productIds(call);
+      await catalogue.ready(call);
       return { saleId: existing.id, created: false, events: eventsOf(existing) };
     }
     const register = await registerOf(outletOf(what.locationId), call);

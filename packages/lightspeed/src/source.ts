@@ -6,91 +6,88 @@ import {
   type StockSource,
 } from "@omnistock/core";
 import { z } from "zod";
-import type { LightspeedClient } from "./client.js";
-import { checkOptions, clientOption, fn } from "./options.js";
-import type { LightspeedInventoryRecord } from "./schemas.js";
+import { createLightspeedCatalogue, type LightspeedCatalogue } from "./catalogue.js";
+import type { LightspeedClient, LightspeedInventoryReading } from "./client.js";
+import { catalogueOption, checkOptions, clientOption, fn } from "./options.js";
 
 /** Options of {@link createLightspeedStockSource}. */
 export interface LightspeedStockSourceOptions {
   readonly client: LightspeedClient;
   /**
+   * The catalogue to resolve product ids to SKUs with, shared with the other roles (see
+   * `createLightspeedCatalogue`).
+   * @default one of its own over `client`
+   */
+  readonly catalogue?: LightspeedCatalogue;
+  /**
    * The Omnistock location of an outlet.
    * @default the outlet id itself
    */
   readonly locationOf?: (outletId: string) => string;
-  /**
-   * The time levels are observed at (Lightspeed's inventory records carry a version, not a
-   * time).
-   * @default Date.now
-   */
-  readonly clock?: () => number;
 }
 
 /**
  * Lightspeed as the stock source: a snapshot of every tracked product's level at every
  * outlet, and the levels changed since a version cursor — the polling backstop, since
  * Lightspeed does not guarantee webhooks. Levels become `stock.counted` events with their
- * version; composite products (bundles) and untracked products are left out, their
- * components carry the stock.
+ * version, dated by when their page was asked for (`requestedAt`, on the client's clock):
+ * Lightspeed works a page out after that, so a sale made while a page was on its way is
+ * added on top of the level, never taken as already in it. Composite products (bundles)
+ * and untracked products are left out, their components carry the stock.
+ *
+ * A read that is empty or partial is an error, never "everything is zero": the snapshot
+ * throws `BAD_RESPONSE` when the store answers no products but reports inventory, no
+ * inventory for tracked products, or no inventory at an outlet it lists; the catalogue
+ * refuses an empty products answer after a full one (see `createLightspeedCatalogue`). A
+ * store with no products and no inventory at all is empty, which is allowed.
  *
  * @throws {@link OmnistockError} `VALIDATION` naming every unknown, missing or invalid
- *   option. Its reads throw `BAD_RESPONSE` when a store with tracked products reports no
- *   inventory at all: an empty read is never taken for "everything is zero".
+ *   option. Its reads throw `BAD_RESPONSE` as above, `VALIDATION` naming the field for a
+ *   level that is not a whole number within `LIGHTSPEED_MAX_QUANTITY`.
  * @example
  * ```ts
- * const source = createLightspeedStockSource({ client, locationOf: (outlet) => locations[outlet] });
+ * const source = createLightspeedStockSource({ client, catalogue, locationOf: (outlet) => locations[outlet] });
  * const { events, cursor } = await source.snapshot();
  * const later = await source.changesSince(cursor);
  * ```
  */
 export function createLightspeedStockSource(options: LightspeedStockSourceOptions): StockSource {
   checkOptions(
-    z.strictObject({ client: clientOption, locationOf: fn.optional(), clock: fn.optional() }),
+    z.strictObject({
+      client: clientOption,
+      catalogue: catalogueOption.optional(),
+      locationOf: fn.optional(),
+    }),
     options,
     "Lightspeed stock source options",
   );
   const { client } = options;
+  const catalogue = options.catalogue ?? createLightspeedCatalogue({ client });
   const locationOf = options.locationOf ?? ((outletId: string) => outletId);
-  const clock = options.clock ?? Date.now;
-  let skus: Map<string, string> | undefined;
 
-  async function skuMap(refresh: boolean, call?: RoleCallOptions): Promise<Map<string, string>> {
-    if (skus === undefined || refresh) {
-      const products = await client.products(call);
-      skus = new Map(
-        products
-          .filter(
-            (p) =>
-              p.has_inventory !== false &&
-              p.is_composite !== true &&
-              typeof p.sku === "string" &&
-              p.sku !== "",
-          )
-          .map((p) => [p.id, p.sku as string]),
-      );
-    }
-    return skus;
-  }
+  const bad = (message: string, details: Record<string, unknown> = {}) =>
+    new OmnistockError("BAD_RESPONSE", message, { platform: "lightspeed", details });
 
   async function toEvents(
-    records: readonly LightspeedInventoryRecord[],
+    records: readonly LightspeedInventoryReading[],
     call?: RoleCallOptions,
   ): Promise<StockEvent[]> {
-    let map = await skuMap(false, call);
-    // A product created since the last look: reload the catalogue once.
-    if (records.some((r) => !map.has(r.product_id))) map = await skuMap(true, call);
-    const at = clock();
+    // A product created since the last look: the catalogue is read again (a poll is rare
+    // enough not to need the receiver's bound; a read under way is shared).
+    if (records.some((r) => !catalogue.knows(r.product_id))) await catalogue.refresh(call);
+    if (records.length > 0 && catalogue.size === 0)
+      throw bad("Lightspeed answered no products for a store that reports inventory");
     return records.flatMap((record) => {
-      const sku = map.get(record.product_id);
+      const sku = catalogue.skuOf(record.product_id);
       if (sku === undefined) return [];
       return [
         {
           type: "stock.counted" as const,
           id: `lightspeed:inventory:${record.product_id}:${record.outlet_id}:${record.version ?? record.inventory_level}`,
-          at,
+          at: record.requestedAt,
           locationId: locationOf(record.outlet_id),
           sku,
-          onHand: Math.trunc(record.inventory_level),
+          onHand: record.inventory_level,
           ...(record.version === undefined ? {} : { version: record.version }),
         },
       ];
@@ -100,18 +97,24 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
   return {
     platform: "lightspeed",
     async snapshot(call?: RoleCallOptions): Promise<StockRead> {
-      const [tracked, { records, version }] = await Promise.all([
-        skuMap(true, call),
+      const [, { records, version }, outlets] = await Promise.all([
+        catalogue.refresh(call),
         client.inventorySince(0, call),
+        client.outlets(call),
       ]);
-      if (tracked.size > 0 && records.length === 0) {
-        throw new OmnistockError(
-          "BAD_RESPONSE",
-          "Lightspeed reported no inventory for a store with tracked products",
-          {
-            platform: "lightspeed",
-          },
-        );
+      if (records.length > 0 && catalogue.size === 0)
+        throw bad("Lightspeed answered no products for a store that reports inventory");
+      if (catalogue.tracked > 0) {
+        if (records.length === 0)
+          throw bad("Lightspeed reported no inventory for a store with tracked products");
+        const seen = new Set(records.map((r) => r.outlet_id));
+        const missing = outlets.map((o) => o.id).filter((id) => !seen.has(id));
+        if (missing.length > 0) {
+          throw bad(
+            `Lightspeed reported no inventory at outlet(s) ${missing.join(", ")} of a store with tracked products`,
+            { outletIds: missing },
+          );
+        }
       }
       return { events: await toEvents(records, call), cursor: String(version) };
     },

@@ -6,9 +6,9 @@ import {
   validationError,
 } from "@omnistock/core";
 import { z } from "zod";
-import { createCatalogue } from "./catalogue.js";
+import { createLightspeedCatalogue, type LightspeedCatalogue } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";
-import { checkOptions, clientOption, fn } from "./options.js";
+import { catalogueOption, checkOptions, clientOption, fn } from "./options.js";
 
 /** The reasons Lightspeed accepts for a stock adjustment that takes units away. */
 export type LightspeedDecreaseReason = "DAMAGE" | "EXPIRY" | "INTERNAL_USE" | "THEFT" | "DONATION";
@@ -70,6 +70,12 @@ export interface LightspeedStockWriter {
 export interface LightspeedStockWriterOptions {
   readonly client: LightspeedClient;
   /**
+   * The catalogue to resolve SKUs to product ids with, shared with the other roles (see
+   * `createLightspeedCatalogue`).
+   * @default one of its own over `client`
+   */
+  readonly catalogue?: LightspeedCatalogue;
+  /**
    * The outlet of an Omnistock location.
    * @default the location id itself
    * @example
@@ -99,6 +105,7 @@ const ADJUSTMENTS_PER_REQUEST = 1000;
 
 const optionsSchema = z.strictObject({
   client: clientOption,
+  catalogue: catalogueOption.optional(),
   outletOf: fn.optional(),
   concurrency: z.number().int().min(1).max(32).optional(),
   reasons: z
@@ -144,7 +151,7 @@ export function createLightspeedStockWriter(
     decrease: options.reasons?.decrease ?? "DAMAGE",
   };
   const concurrency = options.concurrency ?? 4;
-  const catalogue = createCatalogue(client);
+  const catalogue = options.catalogue ?? createLightspeedCatalogue({ client });
   let outlets: Set<string> | undefined;
 
   function check(corrections: readonly StockCorrection[]): void {
@@ -176,21 +183,16 @@ export function createLightspeedStockWriter(
   }
 
   async function productIds(skus: readonly string[]): Promise<Map<string, string>> {
-    if (!catalogue.loaded || skus.some((sku) => catalogue.productIdOf(sku) === undefined))
-      await catalogue.load();
-    const ids = new Map<string, string>();
-    for (const sku of skus) {
-      const id = catalogue.productIdOf(sku);
-      if (id === undefined) {
-        throw new OmnistockError(
-          "MAPPING_MISSING",
-          `SKU "${sku}" is no Lightspeed product whose stock is tracked`,
-          { platform: "lightspeed", details: { sku } },
-        );
-      }
-      ids.set(sku, id);
+    const { missing, refreshed } = await catalogue.find("stockedSku", skus);
+    const [sku] = missing;
+    if (sku !== undefined) {
+      throw new OmnistockError(
+        "MAPPING_MISSING",
+        `SKU "${sku}" is no Lightspeed product whose stock is tracked`,
+        { platform: "lightspeed", retryable: !refreshed, details: { sku } },
+      );
     }
-    return ids;
+    return new Map(skus.map((sku) => [sku, catalogue.productIdOf(sku) as string]));
   }
 
   async function checkOutlets(ids: readonly string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { OmnistockError, parseWith, type StockEvent, validationError } from "@omnistock/core";
 import { verifyHmac } from "@omnistock/transport";
 import { z } from "zod";
+import { signingChoice } from "./options.js";
 import { inventoryWebhookSchema, productWebhookSchema, saleWebhookSchema } from "./schemas.js";
 import { saleTime } from "./time.js";
 
@@ -23,10 +24,17 @@ export interface ParseLightspeedWebhookOptions {
   /** The `X-Signature` header (`signature=…,algorithm=HMAC-SHA256`). */
   readonly signature: string | null | undefined;
   /**
-   * The OAuth app's client secret(s): webhooks to OAuth apps are signed with it. Without
-   * secrets (personal-token stores send unsigned webhooks) nothing is verified.
+   * The OAuth app's client secret(s), current first: webhooks to OAuth apps are signed
+   * with it. Required unless `allowUnsigned` is `true`.
    */
   readonly secrets?: readonly string[];
+  /**
+   * Takes webhooks without verifying them, for personal-token stores (they send unsigned
+   * webhooks). Anyone who can reach the endpoint can then post stock changes: only behind
+   * a network boundary of your own. Not together with `secrets`.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean;
   /** The SKU of a Lightspeed product id (`undefined` for one Omnistock does not track). */
   readonly skuOf: (productId: string) => string | undefined;
   /** @default the outlet id itself */
@@ -71,11 +79,17 @@ const formSchema = z.object({
  * The signature is checked before anything is parsed. Lightspeed does not say how the
  * `X-Signature` value is encoded, so hex and base64 are both accepted.
  *
+ * Every quantity (`count`, line `quantity`) must be a whole number within
+ * `LIGHTSPEED_MAX_QUANTITY`; `count`, from an API 1.0 object, may also be its decimal
+ * string (`"5"`, `"5.00000"`). Anything else refuses the whole webhook.
+ *
  * @throws {@link OmnistockError} `SIGNATURE` for a bad signature, `VALIDATION` naming the
- *   field for a malformed body.
+ *   field for a malformed body or quantity, `VALIDATION` naming `secrets` when neither
+ *   `secrets` nor `allowUnsigned: true` is given.
  */
 export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): LightspeedWebhook {
-  if (options.secrets !== undefined && options.secrets.length > 0) {
+  const verify = signingChoice(options, "Lightspeed webhook options");
+  if (verify) {
     const header = signatureHeader(options.signature);
     // The header names its algorithm; only HMAC-SHA256 is one Lightspeed uses.
     if (header.algorithm !== undefined && header.algorithm.toUpperCase() !== "HMAC-SHA256") {
@@ -88,7 +102,7 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
     const valid = verifyHmac({
       payload: options.body,
       signature: header.signature,
-      secrets: options.secrets,
+      secrets: options.secrets as readonly string[],
       encoding: ["hex", "base64"],
     });
     if (!valid)
@@ -130,7 +144,7 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
               at,
               locationId: locationOf(level.outlet_id),
               sku,
-              onHand: Math.trunc(level.count),
+              onHand: level.count,
               ...(level.version === undefined ? {} : { version: level.version }),
             },
           ];

@@ -122,7 +122,7 @@ describe("Lightspeed adapter under injected faults", () => {
   it("rides out a 429 storm, sending nothing before each Retry-After date", async () => {
     const { client, events, sent, seen429 } = setup();
     sandbox.lightspeed!.setFaults({ api: { rateLimitRate: 0.5 } });
-    const source = createLightspeedStockSource({ client, clock: () => now });
+    const source = createLightspeedStockSource({ client });
     expect(await snapshotLevels(source)).toEqual(truth());
     const refused = sent.filter((s) => s.status === 429);
     expect(refused.length).toBeGreaterThan(0);
@@ -144,7 +144,7 @@ describe("Lightspeed adapter under injected faults", () => {
     const { control } = sandbox.lightspeed!;
     const { client, events, sent } = setup();
     sandbox.lightspeed!.setFaults({ api: { serverErrorRate: 0.4 } });
-    const source = createLightspeedStockSource({ client, clock: () => now });
+    const source = createLightspeedStockSource({ client });
     expect(await snapshotLevels(source)).toEqual(truth());
     expect(events.some((e) => e.type === "retry" && e.code === "SERVER")).toBe(true);
 
@@ -184,7 +184,7 @@ describe("Lightspeed adapter under injected faults", () => {
     const { control } = sandbox.lightspeed!;
     const reads = setup({ timeoutMs: 150 });
     sandbox.lightspeed!.setFaults({ api: { timeoutRate: 0.5 } });
-    const source = createLightspeedStockSource({ client: reads.client, clock: () => now });
+    const source = createLightspeedStockSource({ client: reads.client });
     expect(await snapshotLevels(source)).toEqual(truth());
     expect(await snapshotLevels(source)).toEqual(truth());
     expect(reads.sent.filter((s) => s.status === "no answer").length).toBeGreaterThan(0);

@@ -74,13 +74,15 @@ function signed(type: string, payload: unknown) {
 }
 
 describe("Lightspeed webhook receiver", () => {
-  it("resolves product ids through the client: one catalogue read, kept, read again once for an unknown product", async () => {
+  it("resolves product ids through the client: one catalogue read, kept, read again for an unknown product, which is refused as retryable while the store does not have it", async () => {
     const { control, credentials } = sandbox.lightspeed!;
     await delivered();
     const { client, reads } = recordedClient();
+    let now = Date.now();
     const receiver = createLightspeedWebhookReceiver({
       client,
       secrets: [credentials.clientSecret],
+      clock: () => now,
     });
 
     control.setInventory("MUG-RED", main, 15);
@@ -102,20 +104,29 @@ describe("Lightspeed webhook receiver", () => {
     control.addProduct({ sku: "SCARF-BLUE" });
     control.setInventory("SCARF-BLUE", mall, 4);
     const scarf = (await delivered()).find((w) => w.body.includes("inventory.update"));
+    now += 60_000;
     expect((await receiver.receive(scarf!)).events).toMatchObject([
       { sku: "SCARF-BLUE", locationId: mall, onHand: 4 },
     ]);
     expect(reads("/api/2.0/products")).toBe(2);
 
-    // An id the store does not know either: one read, then it is remembered as unknown.
+    // An id the store does not know either: one read, then no other for a while; the
+    // webhook is refused as retryable, so Lightspeed sends it again.
     const ghost = signed("inventory.update", {
       product_id: "ghost",
       outlet_id: main,
       count: 1,
       version: 1,
     });
-    expect((await receiver.receive(ghost)).events).toEqual([]);
-    expect((await receiver.receive(ghost)).events).toEqual([]);
+    now += 60_000;
+    for (let i = 0; i < 2; i++) {
+      const result = await receiver.tryReceive(ghost);
+      expect(!result.ok && result.error).toMatchObject({
+        code: "MAPPING_MISSING",
+        retryable: true,
+        details: { productIds: ["ghost"] },
+      });
+    }
     expect(reads("/api/2.0/products")).toBe(3);
   });
 
@@ -164,6 +175,8 @@ describe("Lightspeed webhook receiver", () => {
   it("keeps a caller's skuOf working, with locations mapped", async () => {
     const receiver = createLightspeedWebhookReceiver({
       skuOf: (id) => (id === "p-mug" ? "MUG-RED" : undefined),
+      allowUnsigned: true,
+      onWarning: () => {},
       locationOf: (outlet) => `loc-${outlet}`,
       clock: () => 42,
     });

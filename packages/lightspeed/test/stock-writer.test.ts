@@ -2,7 +2,11 @@ import { isOmnistockError, type OmnistockError } from "@omnistock/core";
 import { type Sandbox, startSandbox } from "@omnistock/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordingFetch } from "../../sandbox/test/support/openapi.js";
-import { createLightspeedClient, createLightspeedStockWriter } from "../src/index.js";
+import {
+  createLightspeedCatalogue,
+  createLightspeedClient,
+  createLightspeedStockWriter,
+} from "../src/index.js";
 
 let sandbox: Sandbox;
 let main = "";
@@ -136,12 +140,16 @@ describe("Lightspeed stock writer", () => {
   it("names a SKU that is no tracked product (after reading the catalogue once more), an unknown outlet and a shared SKU", async () => {
     const { control } = sandbox.lightspeed!;
     const { client, recorded, posts } = setup();
-    const writer = createLightspeedStockWriter({ client, outletOf });
+    // A miss reads the catalogue again no sooner than five seconds after the last read.
+    let now = 0;
+    const catalogue = createLightspeedCatalogue({ client, clock: () => now });
+    const writer = createLightspeedStockWriter({ client, outletOf, catalogue });
     const catalogueReads = () =>
       recorded.requests.filter(
         (r) => r.url.pathname === "/api/2.0/products" && r.url.searchParams.get("after") === "0",
       ).length;
     for (const sku of ["GHOST", "GIFT-SET", "GIFT-CARD"]) {
+      now += 60_000;
       await expect(writer.write([{ sku, locationId: "mall", delta: 1 }])).rejects.toSatisfy(
         (error: OmnistockError) =>
           isOmnistockError(error, "MAPPING_MISSING") && error.details.sku === sku,
@@ -156,7 +164,9 @@ describe("Lightspeed stock writer", () => {
     );
     // A product created since the catalogue was read is found with one more read.
     control.addProduct({ sku: "SCARF-BLUE" });
+    now += 60_000;
     await writer.write([{ sku: "SCARF-BLUE", locationId: "mall", delta: 4 }]);
+    expect(catalogueReads()).toBe(4);
     expect(control.inventory("SCARF-BLUE", mall)).toBe(4);
     control.addProduct({ sku: "SCARF-BLUE" });
     await expect(

@@ -235,6 +235,13 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
     setLevel(productId, outletId, levelOf(productId, outletId) + delta);
   }
 
+  /** The inventory record, at 0, of a tracked product at an outlet (no webhook). */
+  function openRecord(product: LightspeedProduct, outletId: string): void {
+    const key = levelKey(product.id, outletId);
+    if (!product.has_inventory || levels.has(key)) return;
+    levels.set(key, { id: uuid(), level: 0, version: next() });
+  }
+
   function setLevel(productId: string, outletId: string, level: number): void {
     const key = levelKey(productId, outletId);
     const entry = levels.get(key) ?? { id: uuid(), level: 0, version: 0 };
@@ -300,6 +307,8 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
     addOutlet(name) {
       const outlet = { id: uuid(), name, version: next() };
       outlets.set(outlet.id, outlet);
+      // Lightspeed keeps an inventory record of every tracked product at every outlet.
+      for (const product of products.values()) openRecord(product, outlet.id);
       return outlet;
     },
     addRegister(outletId, name = "Main Register") {
@@ -322,6 +331,7 @@ export function createLightspeedServer(options: LightspeedServerOptions = {}): L
       };
       products.set(product.id, product);
       bySku.set(sku, product.id);
+      for (const outletId of outlets.keys()) openRecord(product, outletId);
       emit("product.update", productJson(product));
       return product;
     },

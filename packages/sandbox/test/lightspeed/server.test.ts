@@ -57,7 +57,7 @@ describe("Lightspeed fake: reads", () => {
     const second = await (
       await call(`/api/2.0/inventory?page_size=2&after=${first.version.max}`)
     ).json();
-    expect(second.data).toHaveLength(1);
+    expect(second.data).toHaveLength(2);
     const done = await (await call(`/api/2.0/inventory?after=${second.version.max}`)).json();
     expect(done.data).toEqual([]);
     const all = [...first.data, ...second.data];
@@ -69,6 +69,36 @@ describe("Lightspeed fake: reads", () => {
     ).toMatchObject({ inventory_level: 20 });
     const versions = all.map((r: { version: number }) => r.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+
+  it("keeps an inventory record of every tracked product at every outlet, as Lightspeed does", async () => {
+    const { data } = await (await call("/api/2.0/inventory")).json();
+    const records = (data as { product_id: string; outlet_id: string; inventory_level: number }[])
+      .map((r) => `${r.product_id}@${r.outlet_id}=${r.inventory_level}`)
+      .sort();
+    expect(records).toEqual(
+      [
+        `${mug.id}@${main.id}=20`,
+        `${mug.id}@${mall.id}=3`,
+        `${tea.id}@${main.id}=10`,
+        `${tea.id}@${mall.id}=0`,
+      ].sort(),
+    );
+    expect(records.some((r) => r.startsWith(giftSet.id))).toBe(false);
+    // An outlet opened later gets a record of every tracked product, too.
+    const other = createLightspeedServer({ clock: () => now });
+    other.control.addOutlet("Main Street");
+    other.control.addProduct({ sku: "MUG-RED" });
+    other.control.addProduct({ sku: "GIFT-CARD", tracked: false });
+    const later = other.control.addOutlet("Warehouse");
+    const answer = await other.fetch(
+      new Request("http://lightspeed.test/api/2.0/inventory", {
+        headers: { authorization: `Bearer ${other.credentials.personalToken}` },
+      }),
+    );
+    const rows = ((await answer.json()) as { data: { outlet_id: string }[] }).data;
+    expect(rows).toHaveLength(2);
+    expect(rows.filter((r) => r.outlet_id === later.id)).toHaveLength(1);
   });
 
   it("loads a product by SKU and its inventory at every outlet", async () => {

@@ -1,0 +1,70 @@
+import { Ledger, type StockEvent } from "@omnistock/core";
+import { expect, it } from "vitest";
+import { createLightspeedStockSource, parseLightspeedWebhook } from "../src/index.js";
+import { inProcessStore } from "./support/store.js";
+
+it("stamps a polled count with the time its page was asked for, so a sale made while the page was on its way is not swallowed", async () => {
+  let hold: { computed: () => void; release: Promise<void> } | undefined;
+  const { store, client, time } = inProcessStore({
+    intercept: async (request, server) => {
+      const url = new URL(request.url);
+      const answer = await server.fetch(request);
+      // The store has worked the poll's last page out (the empty one that ends it); its
+      // answer takes a while to come back.
+      const last =
+        url.pathname === "/api/2.0/inventory" &&
+        ((await answer.clone().json()) as { data: unknown[] }).data.length === 0;
+      if (hold !== undefined && last) {
+        const { computed, release } = hold;
+        hold = undefined;
+        computed();
+        await release;
+      }
+      return answer;
+    },
+  });
+  const { control } = store;
+  const main = control.addOutlet("Main Street").id;
+  control.addRegister(main);
+  const mug = control.addProduct({ sku: "MUG-RED" }).id;
+  control.setInventory("MUG-RED", main, 10);
+  control.subscribe("sale.update", "http://hooks.test/lightspeed");
+
+  const source = createLightspeedStockSource({ client });
+  const ledger = new Ledger();
+  const snapshot = await source.snapshot();
+  for (const event of snapshot.events) ledger.apply(event);
+
+  time.now += 1_000;
+  control.setInventory("MUG-RED", main, 9); // a stocktake the poll will report
+  time.now += 1_000;
+  let computed!: () => void;
+  const pageComputed = new Promise<void>((resolve) => {
+    computed = resolve;
+  });
+  let release!: () => void;
+  hold = { computed, release: new Promise<void>((resolve) => (release = resolve)) };
+  const poll = source.changesSince(snapshot.cursor);
+  await pageComputed;
+
+  // A sale at the counter while the page is on its way: its webhook is applied first.
+  time.now += 1_000;
+  control.sell({ outletId: main, lines: [{ sku: "MUG-RED", quantity: 1 }] });
+  const hook = control.webhooksSent().findLast((w) => w.type === "sale.update");
+  const sale = parseLightspeedWebhook({
+    body: hook!.body,
+    signature: undefined,
+    allowUnsigned: true,
+    skuOf: (id) => (id === mug ? "MUG-RED" : undefined),
+  });
+  for (const event of sale.events as StockEvent[]) ledger.apply(event);
+  expect(ledger.get("MUG-RED", main)?.onHand).toBe(9);
+
+  time.now += 1_000;
+  release();
+  const changes = await poll;
+  expect(changes.events).toMatchObject([{ type: "stock.counted", onHand: 9 }]);
+  for (const event of changes.events) ledger.apply(event);
+  expect(control.inventory("MUG-RED", main)).toBe(8);
+  expect(ledger.get("MUG-RED", main)?.onHand).toBe(8);
+});
