@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export type { SqliteStoreOptions } from "./options.js";
-export { SCHEMA_VERSION } from "./schema.js";
+export { APPLICATION_ID, SCHEMA_VERSION } from "./schema.js";
 export { createSqliteStore } from "./sqlite-store.js";

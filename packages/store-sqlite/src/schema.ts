@@ -80,25 +80,108 @@ CREATE INDEX parked_order ON parked (tenant, parked_at, seq);
 `;
 
 /**
- * Creates the schema in a new database, or checks that an existing one has the version
- * this package writes.
+ * The `application_id` this package writes in the header of every database it makes:
+ * `0x4F4D4E49` ("OMNI"). It tells a store of ours from any other SQLite database, so a
+ * path given by mistake is refused rather than written into.
+ */
+export const APPLICATION_ID = 0x4f4d4e49;
+
+/** The tables of version 1, which a database of ours made before the marker has. */
+const TABLES_V1 = [
+  "cursors",
+  "deliveries",
+  "events",
+  "listings",
+  "orders",
+  "outbox",
+  "parked",
+  "positions",
+] as const;
+
+/** What the header and the schema of a database say about it. */
+interface Found {
+  readonly applicationId: number;
+  readonly version: number;
+  /** Every table, view, index and trigger other than SQLite's own, by name. */
+  readonly objects: readonly string[];
+  readonly tables: readonly string[];
+}
+
+function inspect(db: DatabaseSync): Found {
+  const pragma = (name: string) =>
+    Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
+  const rows = db
+    .prepare("SELECT type, name FROM sqlite_schema WHERE substr(name, 1, 7) <> 'sqlite_'")
+    .all() as { type: string; name: string }[];
+  return {
+    applicationId: pragma("application_id"),
+    version: pragma("user_version"),
+    objects: rows.map((r) => r.name).sort(),
+    tables: rows
+      .filter((r) => r.type === "table")
+      .map((r) => r.name)
+      .sort(),
+  };
+}
+
+/**
+ * Creates the schema in a new database, or checks that an existing one is a store of ours
+ * at the version this package writes, migrating one made before the application id.
+ * Nothing is written to a database that is refused.
  *
- * @throws {@link OmnistockError} `STORAGE` when the file was written by a newer version.
+ * - empty (no tables, `user_version` 0): the schema is created and marked;
+ * - marked with {@link APPLICATION_ID}: its version must be {@link SCHEMA_VERSION}, and its
+ *   tables all there;
+ * - unmarked at `user_version` 1 with every table of version 1: a store made by the first
+ *   release; it is marked, nothing else changes;
+ * - anything else is a foreign database.
+ *
+ * @throws {@link OmnistockError} `CONFIG` for a foreign database, naming the path, its
+ *   application id, `user_version` and tables; `STORAGE` for a store of ours written by a
+ *   newer version, or missing tables, and for an unmarked database at a `user_version`
+ *   this version does not know.
  */
 export function migrate(db: DatabaseSync, path: string): void {
   db.exec("BEGIN IMMEDIATE");
   try {
-    const version = Number(
-      (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version,
-    );
-    if (version === 0) {
+    const found = inspect(db);
+    const { applicationId, version, tables } = found;
+    const details = { path, applicationId, version, tables };
+    if (applicationId === APPLICATION_ID) {
+      if (version > SCHEMA_VERSION) {
+        throw new OmnistockError(
+          "STORAGE",
+          `The database ${path} was written by a newer version of @omnistock/store-sqlite (schema version ${version}); this version reads version ${SCHEMA_VERSION}: upgrade @omnistock/store-sqlite`,
+          { details: { ...details, expected: SCHEMA_VERSION } },
+        );
+      }
+      const missing = TABLES_V1.filter((t) => !tables.includes(t));
+      if (version !== SCHEMA_VERSION || missing.length > 0) {
+        throw new OmnistockError(
+          "STORAGE",
+          `The Omnistock store ${path} is damaged: schema version ${version}${missing.length > 0 ? `, missing the tables ${missing.join(", ")}` : ""}`,
+          { details: { ...details, expected: SCHEMA_VERSION, missing } },
+        );
+      }
+    } else if (applicationId === 0 && version === 0 && found.objects.length === 0) {
       db.exec(SCHEMA_V1);
+      db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    } else if (version !== SCHEMA_VERSION) {
+    } else if (applicationId === 0 && version === 1 && TABLES_V1.every((t) => tables.includes(t))) {
+      db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    } else if (applicationId === 0 && version > SCHEMA_VERSION) {
       throw new OmnistockError(
         "STORAGE",
-        `The database ${path} has schema version ${version}; this version of @omnistock/store-sqlite reads version ${SCHEMA_VERSION}`,
-        { details: { path, version, expected: SCHEMA_VERSION } },
+        `The database ${path} has schema version ${version}, which this version of @omnistock/store-sqlite does not know (it reads version ${SCHEMA_VERSION}): it was written by a newer version, or is not an Omnistock store`,
+        { details: { ...details, expected: SCHEMA_VERSION } },
+      );
+    } else {
+      const holds =
+        found.objects.length === 0 ? "no tables" : `the tables ${tables.join(", ") || "(none)"}`;
+      throw new OmnistockError(
+        "CONFIG",
+        `The database ${path} is not an Omnistock store (application_id ${applicationId}, user_version ${version}, ${holds}); it was left as it is. Give createSqliteStore a new file, or one it made`,
+        { details },
       );
     }
     db.exec("COMMIT");

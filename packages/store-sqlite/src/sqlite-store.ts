@@ -79,20 +79,24 @@ const SQLITE_LOCKED = 6;
  * ```
  *
  * @throws {@link OmnistockError} `VALIDATION` for bad options, naming each field;
- * `STORAGE` when the file cannot be opened or was written by a newer schema version.
+ * `CONFIG` when the file is a SQLite database this package did not make (it is left
+ * unchanged); `STORAGE` when the file cannot be opened, is not a database, or was written
+ * by a newer schema version.
  * Later calls reject with `STORAGE` errors (retryable when the database was busy), and
  * with `STORAGE` naming the table, tenant and key when a stored row is not valid JSON.
  */
 export function createSqliteStore(options: SqliteStoreOptions): SyncStore {
   const { path, busyTimeoutMs, synchronous } = resolveOptions(options);
-  let db: DatabaseSync;
+  let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path);
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    // Checked before anything is written: a database that is not ours is left as it is.
+    migrate(db, path);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(`PRAGMA synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
-    migrate(db, path);
   } catch (error) {
+    if (db?.isOpen) db.close();
     throw storageError(error, `Could not open the SQLite store at ${path}`);
   }
   const database = db;
