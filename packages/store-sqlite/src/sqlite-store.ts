@@ -3,6 +3,7 @@ import { isOmnistockError, OmnistockError, type Position, positionKey } from "@o
 import {
   type ApplyOutcome,
   type ApplyUnit,
+  type HeldOrder,
   type LeaseRequest,
   type ListingState,
   type OrderRecord,
@@ -64,7 +65,8 @@ const SQLITE_LOCKED = 6;
  * rolls back when it throws; `lease`, `ack`, `nack`, `park` and `unpark` are one
  * transaction each too. Several processes may open the same file: writes queue behind the
  * lock for up to `busyTimeoutMs`. Positions, listing states, orders and payloads are
- * stored as JSON text, every table keyed by tenant first. Statements are prepared once.
+ * stored as JSON text, every table keyed by tenant first; a held order is its order row
+ * with a `hold`, found by SQLite's JSON functions. Statements are prepared once.
  *
  * Note: `node:sqlite` is synchronous, so every call holds the event loop for as long as
  * SQLite works (a few tens of microseconds for an apply with `"normal"`, one disk sync
@@ -145,10 +147,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SyncStore {
     return loaded;
   }
 
+  /** Sets the published value of listings, keeping the rest of their state. */
   function writePublished(tenantId: string, published: readonly PublishedValue[] = []): void {
     for (const { key, quantity } of published) {
-      const planned = loadValue<ListingState>("listings", tenantId, key)?.planned;
-      sql.put.listings.run(tenantId, key, JSON.stringify({ published: quantity, planned }));
+      const before = loadValue<ListingState>("listings", tenantId, key);
+      const state = { ...before, published: quantity, planned: before?.planned };
+      sql.put.listings.run(tenantId, key, JSON.stringify(state));
     }
   }
 
@@ -335,6 +339,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SyncStore {
       );
     },
 
+    async heldOrders(tenantId: string): Promise<readonly HeldOrder[]> {
+      return read(`Could not list the held orders of tenant ${tenantId}`, () => [
+        ...allValues<HeldOrder>(sql.heldOrders, "orders", tenantId).values(),
+      ]);
+    },
+
     async outboxSize(tenantId: string): Promise<ReadonlyMap<string, number>> {
       return read(`Could not count the outbox of tenant ${tenantId}`, () => {
         const rows = sql.outboxSize.all(tenantId) as unknown as { queue: string; n: number }[];
@@ -382,6 +392,12 @@ function prepare(db: DatabaseSync) {
     get: { positions: positions.get, listings: listings.get, orders: orders.get },
     put: { positions: positions.put, listings: listings.put, orders: orders.put },
     all: { positions: positions.all, listings: listings.all, orders: orders.all },
+    // Held orders live in their order record's JSON: no table or index of their own.
+    heldOrders: db.prepare(
+      `SELECT key, value FROM orders
+       WHERE tenant = ? AND json_type(value, '$.hold') = 'object'
+       ORDER BY json_extract(value, '$.hold.heldAt'), key`,
+    ),
     cursorGet: db.prepare("SELECT value FROM cursors WHERE tenant = ? AND name = ?"),
     cursorPut: db.prepare(
       `INSERT INTO cursors (tenant, name, value) VALUES (?, ?, ?)

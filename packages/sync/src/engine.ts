@@ -37,7 +37,7 @@ import { LatencyHistogram } from "./histogram.js";
 import { createWebhookHandler, DEFAULT_WEBHOOK_MAX_BODY_BYTES } from "./ingest.js";
 import { createMemoryStore } from "./memory-store.js";
 import { syncEngineOptionsSchema } from "./options.js";
-import type { OutboxAck, OutboxEntry, SyncStore } from "./store.js";
+import type { HeldOrder, OutboxAck, OutboxEntry, OversoldPolicy, SyncStore } from "./store.js";
 import {
   type AnnouncedLevel,
   buildUnit,
@@ -70,6 +70,14 @@ export interface SyncTenantOptions {
    * `receivers[name]` (e.g. `lightspeed`, `shopify-eu`, `amazon`).
    */
   readonly receivers?: Readonly<Record<string, WebhookReceiver>>;
+  /**
+   * What to do, per channel id, with an order that no location has every unit of: `hold`
+   * it for a person (committed, no sale posted; see {@link SyncEngine.heldOrders}) or
+   * `record` it as a backorder (the system of record goes below zero).
+   * @default "hold" for every channel
+   * @example { "shopify-eu": "hold", amazon: "record" }
+   */
+  readonly oversold?: Readonly<Record<string, OversoldPolicy>>;
 }
 
 /** How the outbox is delivered. */
@@ -192,6 +200,8 @@ export interface SyncMetrics {
   readonly salesRecorded: number;
   /** Returns of refunded channel orders' restocked units recorded in the system of record. */
   readonly returnsRecorded: number;
+  /** Channel orders put on hold (see {@link SyncEngine.heldOrders}). */
+  readonly held: number;
 }
 
 /** The sync runtime. */
@@ -233,6 +243,60 @@ export interface SyncEngine {
   /** Why a channel shows what it shows: sources, buffer, binding component, in-flight orders. */
   explain(tenantId: string, ref: ListingRef): Promise<Explanation>;
   metrics(): SyncMetrics;
+  /**
+   * The channel orders on hold: committed (every other channel shows less) with no sale
+   * posted, each with its reason and the units no location had; oldest first.
+   */
+  heldOrders(tenantId: string): Promise<readonly HeldOrder[]>;
+  /**
+   * Settles a held order: `record` posts its sale now (routed again on the stock there is
+   * then, e.g. once stock came in; units still missing are a backorder the merchant
+   * accepts), `release` drops it and its commitment with nothing posted (once it was
+   * cancelled on the channel; the channel's own cancellation releases it too).
+   *
+   * @throws {@link OmnistockError} `VALIDATION` naming the field at fault; `NOT_FOUND` for
+   *   an unknown tenant or an order that is not on hold.
+   * @example
+   * ```ts
+   * for (const order of await engine.heldOrders("acme"))
+   *   await engine.resolveHeldOrder("acme", { ...order, action: "record" });
+   * ```
+   */
+  resolveHeldOrder(tenantId: string, resolution: HeldOrderResolution): Promise<HeldOrderResolution>;
+}
+
+/** A person's decision on a held order, for {@link SyncEngine.resolveHeldOrder}. */
+export interface HeldOrderResolution {
+  readonly channelId: string;
+  readonly orderId: string;
+  /** `record`: post the sale; `release`: drop the order, posting nothing. */
+  readonly action: "record" | "release";
+}
+
+/**
+ * Checks a resolution from the API.
+ *
+ * @throws {@link OmnistockError} `VALIDATION` naming the field at fault.
+ */
+function parseHeldOrderResolution(resolution: HeldOrderResolution): HeldOrderResolution {
+  for (const field of ["channelId", "orderId"] as const) {
+    const value: unknown = resolution?.[field];
+    if (typeof value !== "string" || value.length === 0)
+      throw new OmnistockError("VALIDATION", `A held order's ${field} must be a non-empty string`, {
+        details: { field },
+      });
+  }
+  if (resolution.action !== "record" && resolution.action !== "release")
+    throw new OmnistockError(
+      "VALIDATION",
+      `A held order is resolved by "record" or "release", not ${JSON.stringify(resolution.action)}`,
+      { details: { field: "action" } },
+    );
+  return {
+    channelId: resolution.channelId,
+    orderId: resolution.orderId,
+    action: resolution.action,
+  };
 }
 
 interface Tenant {
@@ -324,11 +388,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         );
       publishers.set(publisher.channelId, publisher);
     }
+    for (const channelId of Object.keys(t.oversold ?? {}))
+      if (!catalog.channelIndex.has(channelId))
+        throw new OmnistockError(
+          "CONFIG",
+          `Tenant "${t.id}" has an oversold policy for channel "${channelId}", which its catalog does not have`,
+          { details: { tenantId: t.id, channelId, field: "oversold" } },
+        );
     checkRolesAgainstCatalog(t, catalog);
     const context: UnitContext = {
       catalog,
       publishing: new Set(publishers.keys()),
       recordsSales: t.salesSink !== undefined,
+      ...(t.oversold === undefined ? {} : { oversold: t.oversold }),
     };
     tenants.set(t.id, {
       options: t,
@@ -352,6 +424,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     oversells: 0,
     salesRecorded: 0,
     returnsRecorded: 0,
+    held: 0,
   };
   const emit = (event: SyncEvent) => {
     try {
@@ -469,6 +542,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const o of result.oversells) {
       counters.oversells++;
       emit({ type: "oversell-risk", tenantId, ...o });
+    }
+    for (const h of result.held) {
+      counters.held++;
+      emit({ type: "order-held", tenantId, ...h });
     }
     for (const e of result.echoes) {
       counters.echoes++;
@@ -891,14 +968,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const started = clock();
     try {
       const cursor = await store.cursor(tenantId, STOCK_CURSOR);
+      const what = `${source.platform} stock read`;
       const read = admitRead(
         tenant.catalog,
         await source.changesSince(cursor, { signal: life.signal }),
-        `${source.platform} stock read`,
+        what,
       );
       // Without a cursor the source reads everything: a full read, held to the snapshot's rule.
-      if (cursor === undefined)
-        checkFullRead(tenant.catalog, read.events, source.platform, `${source.platform} stock read`);
+      if (cursor === undefined) checkFullRead(tenant.catalog, read.events, source.platform, what);
       await applyEventsInChunks(tenant, `poll:${source.platform}`, read.events, {
         name: STOCK_CURSOR,
         value: read.cursor,
@@ -1105,7 +1182,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       );
     },
     async idle(opts) {
-      const deadline = clock() + (opts?.timeoutMs ?? 30_000);
+      const timeoutMs = opts?.timeoutMs ?? 30_000;
+      if (typeof timeoutMs !== "number" || !(timeoutMs >= 0))
+        throw new OmnistockError(
+          "VALIDATION",
+          "idle's timeoutMs must be a number of milliseconds, 0 or more",
+          {
+            issues: [{ path: ["timeoutMs"], message: "expected a number, 0 or more" }],
+          },
+        );
+      const deadline = clock() + timeoutMs;
       for (;;) {
         const waiting: Record<string, number> = {};
         let work = 0;
@@ -1146,6 +1232,38 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
     },
     metrics: () => ({ latency, ...counters }),
+    async heldOrders(tenantId) {
+      return store.heldOrders(tenantOf(tenantId).options.id);
+    },
+    async resolveHeldOrder(tenantId, resolution) {
+      const tenant = tenantOf(tenantId);
+      const { channelId, orderId, action } = parseHeldOrderResolution(resolution);
+      const held = (await store.heldOrders(tenantId)).find(
+        (o) => o.channelId === channelId && o.orderId === orderId,
+      );
+      const now = clock();
+      const { unit } = buildUnit(tenant.context, [
+        {
+          events: [],
+          orders: [],
+          levels: [],
+          resolutions: [
+            { channelId, orderId, action, skus: (held?.lines ?? []).map((line) => line.sku) },
+          ],
+          seenAt: now,
+          now,
+        },
+      ]);
+      const outcome = held === undefined ? undefined : await store.apply(tenantId, unit);
+      if (outcome?.applied === true) report(tenant, outcome.result);
+      if (outcome?.applied !== true || outcome.result.resolved[0]?.done !== true)
+        throw new OmnistockError(
+          "NOT_FOUND",
+          `Channel "${channelId}" of tenant "${tenantId}" has no held order "${orderId}"`,
+          { details: { tenantId, channelId, orderId } },
+        );
+      return { channelId, orderId, action };
+    },
   };
   return engine;
 }

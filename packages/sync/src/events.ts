@@ -1,4 +1,5 @@
 import type { ListingRef, OmnistockError, SkuQuantity } from "@omnistock/core";
+import type { HoldReason } from "./store.js";
 
 /**
  * What the runtime reports as it works: a discriminated union on `type`, handed to the
@@ -71,7 +72,10 @@ export type SyncEvent =
       readonly queue: string;
       readonly retryAfterMs: number;
     }
-  /** A channel announced a level Omnistock had published itself: not counted again. */
+  /**
+   * A channel announced a level Omnistock expected: one it wrote (or is writing), or its
+   * own count less the channel's own orders. Not counted again.
+   */
   | {
       readonly type: "echo-suppressed";
       readonly tenantId: string;
@@ -79,7 +83,12 @@ export type SyncEvent =
       readonly ref: ListingRef;
       readonly quantity: number;
     }
-  /** A channel announced a level Omnistock did not publish (an edit on the channel): it is set back. */
+  /**
+   * A channel announced a level that neither Omnistock's writes nor the channel's own
+   * orders explain (an edit on the channel). One above the plan is set back at once; one
+   * below it is reported with the channel's next announcement, since the channel's own
+   * order may still be on its way.
+   */
   | {
       readonly type: "channel-drift";
       readonly tenantId: string;
@@ -88,12 +97,28 @@ export type SyncEvent =
       readonly shown: number;
       readonly planned: number | undefined;
     }
-  /** A channel order could not be fully placed on available stock: an oversell. */
+  /**
+   * A channel order could not be fully placed on available stock: an oversell. Raised
+   * whatever the channel's oversold policy; a held order also raises `order-held`.
+   */
   | {
       readonly type: "oversell-risk";
       readonly tenantId: string;
       readonly channelId: string;
       readonly orderId: string;
+      readonly unfilled: readonly SkuQuantity[];
+    }
+  /**
+   * A channel order was put on hold: its units stay committed but no sale is posted until
+   * `resolveHeldOrder` (or the channel's cancellation) settles it. Listed by `heldOrders`.
+   */
+  | {
+      readonly type: "order-held";
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly orderId: string;
+      readonly reason: HoldReason;
+      /** The units no location had. */
       readonly unfilled: readonly SkuQuantity[];
     }
   /** A channel order was recorded as a sale in the system of record. */

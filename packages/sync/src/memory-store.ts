@@ -2,6 +2,7 @@ import { OmnistockError, type Position, positionKey } from "@omnistock/core";
 import {
   type ApplyOutcome,
   type ApplyUnit,
+  type HeldOrder,
   type LeaseRequest,
   type ListingState,
   type OrderRecord,
@@ -161,11 +162,14 @@ export function createMemoryStore(): SyncStore {
     state.byQueueKey.delete(queueKey(stored.queue, stored.key));
   }
 
-  /** Sets the published value of listings, keeping what is planned. */
+  /** Sets the published value of listings, keeping the rest of their state. */
   function writePublished(state: TenantState, published: readonly PublishedValue[] = []): void {
     for (const { key, quantity } of published) {
-      const planned = state.listings.get(key)?.planned;
-      state.listings.set(key, frozenCopy({ published: quantity, planned }));
+      const before = state.listings.get(key);
+      state.listings.set(
+        key,
+        frozenCopy({ ...before, published: quantity, planned: before?.planned }),
+      );
     }
   }
 
@@ -328,6 +332,15 @@ export function createMemoryStore(): SyncStore {
     async listings(tenantId: string): Promise<ReadonlyMap<string, ListingState>> {
       const state = live().get(tenantId);
       return state === undefined ? new Map() : sortedByKey(state.listings);
+    },
+
+    async heldOrders(tenantId: string): Promise<readonly HeldOrder[]> {
+      const state = live().get(tenantId);
+      if (state === undefined) return [];
+      const held: HeldOrder[] = [];
+      for (const order of sortedByKey(state.orders).values())
+        if (order.hold !== undefined) held.push(order as HeldOrder);
+      return Object.freeze(held.sort((a, b) => a.hold.heldAt - b.hold.heldAt));
     },
 
     async outboxSize(tenantId: string): Promise<ReadonlyMap<string, number>> {

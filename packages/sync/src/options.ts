@@ -23,6 +23,7 @@ const tenant = z.strictObject({
     .array(withMethods("a ChannelPublisher", ["publish", "confirm", "readLevels"]))
     .optional(),
   orderSources: z.array(withMethods("an OrderSource", ["ordersSince"])).optional(),
+  oversold: z.record(z.string().min(1), z.enum(["hold", "record"])).optional(),
   receivers: z
     .record(
       z.string().min(1),

@@ -1,4 +1,4 @@
-import type { ChannelOrder, Position } from "@omnistock/core";
+import type { ChannelOrder, Position, SkuQuantity } from "@omnistock/core";
 
 /**
  * The storage interface of the sync runtime. A store keeps, per tenant: the event ids
@@ -83,6 +83,13 @@ export interface SyncStore {
   /** Every listing state of a tenant, by listing key. */
   listings(tenantId: string): Promise<ReadonlyMap<string, ListingState>>;
 
+  /**
+   * The orders of a tenant that are on hold (their record has a `hold`): oldest hold first
+   * (by `hold.heldAt`), then by {@link orderKey}. Held orders are kept as order records
+   * like any other, so they survive a restart wherever orders do.
+   */
+  heldOrders(tenantId: string): Promise<readonly HeldOrder[]>;
+
   /** How many outbox entries a tenant has, per queue (leased ones included). */
   outboxSize(tenantId: string): Promise<ReadonlyMap<string, number>>;
 
@@ -96,7 +103,76 @@ export interface ListingState {
   readonly published: number | undefined;
   /** The quantity the runtime wants the channel to show (may not be delivered yet). */
   readonly planned: number | undefined;
+  /**
+   * What the channel may announce without drifting, besides `published` and `planned`: it
+   * tells the channel's own reflection of known changes from an edit on the channel.
+   * Absent when nothing is in flight. A store keeps it as it keeps the rest of the state.
+   */
+  readonly inFlight?: ListingInFlight;
 }
+
+/**
+ * The writes and orders of one listing that a channel's announced level may still reflect
+ * (see {@link ListingState.inFlight}).
+ */
+export interface ListingInFlight {
+  /**
+   * Quantities planned before `planned` and not confirmed when they were replaced: the
+   * channel may have been sent them (the newest last, a few at most).
+   */
+  readonly sent?: readonly number[];
+  /**
+   * Units the channel's own orders took on the listing since it last announced a level: a
+   * channel lowers its own count when it takes an order (Shopify does).
+   */
+  readonly ordered?: number;
+  /**
+   * A level the channel announced lower than planned that no order explained yet: the
+   * channel's own order may still be on its way. `units` is what is left to explain.
+   */
+  readonly short?: {
+    readonly shown: number;
+    readonly planned: number | undefined;
+    readonly units: number;
+  };
+}
+
+/**
+ * Why a channel order is on hold rather than recorded in the system of record.
+ *
+ * - `oversold`: no location had the units of some lines (`unfilled`); recording it would
+ *   drive the system of record below zero.
+ */
+export type HoldReason = "oversold";
+
+/**
+ * A hold on a channel order: its units stay committed (every other channel keeps showing
+ * less) but no sale is posted until a person resolves it.
+ */
+export interface OrderHold {
+  readonly reason: HoldReason;
+  /** The units no location had when the order was placed. */
+  readonly unfilled: readonly SkuQuantity[];
+  /** When the order was held (epoch ms). */
+  readonly heldAt: number;
+  /** The channel location the order named, to route it again when it is resolved. */
+  readonly channelLocationId?: string;
+}
+
+/** An order record that is on hold. */
+export type HeldOrder = OrderRecord & { readonly hold: OrderHold };
+
+/**
+ * What the runtime does with a channel order that no location has every unit of (a POS
+ * sale took the last one first):
+ *
+ * - `hold` (the default): the order is committed, so every other channel keeps showing
+ *   less, but no sale is posted; it is kept as a held order, raises `order-held`, and
+ *   waits for `SyncEngine.resolveHeldOrder`. The system of record never goes below zero.
+ * - `record`: a backorder. The units no location has are committed and recorded as sold
+ *   at the first location the channel routes from, which goes below zero there.
+ */
+export type OversoldPolicy = "hold" | "record";
 
 /** Where one routed channel order's units were committed, to release them later. */
 export interface OrderRecord {
@@ -114,6 +190,11 @@ export interface OrderRecord {
    * then applied after it. Absent once the order has been placed.
    */
   readonly early?: readonly ChannelOrder[];
+  /**
+   * Set while the order is on hold: committed, with no sale posted. `lines` are then what
+   * is still committed (a refund while held takes its units off them).
+   */
+  readonly hold?: OrderHold;
 }
 
 /** One unit of work for {@link SyncStore.apply}. */
@@ -228,8 +309,9 @@ export interface OutboxAck {
 }
 
 /**
- * Sets only the `published` value of a listing state, keeping its `planned` value: a newer
- * plan may be waiting in the outbox. A listing with no state gets `planned: undefined`.
+ * Sets only the `published` value of a listing state, keeping the rest of it (its
+ * `planned` value: a newer plan may be waiting in the outbox; its `inFlight`). A listing
+ * with no state gets `planned: undefined`.
  */
 export interface PublishedValue {
   readonly key: string;

@@ -32,9 +32,12 @@ import {
 import {
   type ApplyUnit,
   type ApplyView,
+  type HoldReason,
+  type ListingInFlight,
   type ListingState,
   type OrderRecord,
   type OutboxWrite,
+  type OversoldPolicy,
   orderKey,
 } from "./store.js";
 
@@ -67,6 +70,16 @@ export function orderReference(channelId: string, orderId: string): string {
 /** A channel level as a webhook announced it. */
 export type AnnouncedLevel = ChannelLevel & { readonly channelId: string };
 
+/** A person's decision on a held order (see `SyncEngine.resolveHeldOrder`). */
+export interface Resolution {
+  readonly channelId: string;
+  readonly orderId: string;
+  /** `record`: post the sale anyway; `release`: drop the order and its commitment. */
+  readonly action: "record" | "release";
+  /** The SKUs of the held order's lines, so that the unit loads their positions. */
+  readonly skus: readonly string[];
+}
+
 /** What to apply in one unit. */
 export interface UnitInput {
   readonly deliveryId?: string;
@@ -74,6 +87,8 @@ export interface UnitInput {
   readonly orders: readonly ChannelOrder[];
   readonly levels: readonly AnnouncedLevel[];
   readonly cursor?: { readonly name: string; readonly value: string };
+  /** Held orders to resolve. */
+  readonly resolutions?: readonly Resolution[];
   /** When the change was first seen (for latency). */
   readonly seenAt: number;
   /** The time of the apply (reservations lapse by it). */
@@ -103,6 +118,20 @@ export interface UnitResult {
     readonly orderId: string;
     readonly unfilled: readonly SkuQuantity[];
   }[];
+  /** Orders put on hold (no sale posted), with why. */
+  readonly held: readonly {
+    readonly channelId: string;
+    readonly orderId: string;
+    readonly reason: HoldReason;
+    readonly unfilled: readonly SkuQuantity[];
+  }[];
+  /** The resolutions of the unit; `done` is false for an order that was not on hold. */
+  readonly resolved: readonly {
+    readonly channelId: string;
+    readonly orderId: string;
+    readonly action: Resolution["action"];
+    readonly done: boolean;
+  }[];
   readonly echoes: readonly { readonly ref: ListingRef; readonly quantity: number }[];
   readonly drifts: readonly {
     readonly ref: ListingRef;
@@ -118,6 +147,11 @@ export interface UnitContext {
   readonly publishing: ReadonlySet<string>;
   /** Whether routed orders become sales-order tasks (a sales-order sink is configured). */
   readonly recordsSales: boolean;
+  /**
+   * What to do, per channel id, with an order no stock fully covers.
+   * @default "hold" for every channel
+   */
+  readonly oversold?: Readonly<Record<string, OversoldPolicy>>;
 }
 
 /** A unit, with the problems found while building it (orders that could not be mapped). */
@@ -161,6 +195,19 @@ function listingRefsOf(catalog: Catalog, li: number): ListingRef[] {
   const refs: ListingRef[] = [];
   for (let k = 0; k < slots; k++) refs.push(refOfSlot(catalog, listing.firstSlot + k));
   return refs;
+}
+
+/**
+ * The listings a channel order takes units of, as the channel counts them: a channel lowers
+ * its own level of each when it takes the order.
+ */
+function orderedRefs(catalog: Catalog, order: ChannelOrder): ListingRef[] {
+  const own = hasChannelLocations(catalog, order.channelId) ? order.channelLocationId : undefined;
+  return order.lines.map((line) => ({
+    channelId: order.channelId,
+    listingId: line.listingId,
+    ...(own === undefined ? {} : { channelLocationId: own }),
+  }));
 }
 
 /** Every listing state key of a listing (one per channel slot). */
@@ -210,6 +257,7 @@ export function buildUnit(context: UnitContext, inputs: readonly UnitInput[]): B
         orders.push({ order, demand });
         eventIds.push(order.eventId);
         orderKeys.push(orderKey(order.channelId, order.orderId));
+        for (const ref of orderedRefs(catalog, order)) listingKeys.add(listingKey(ref));
       } catch (error) {
         if (!isOmnistockError(error)) throw error;
         problems.push({ input: index, error });
@@ -222,6 +270,10 @@ export function buildUnit(context: UnitContext, inputs: readonly UnitInput[]): B
         : { channelId: level.channelId, listingId: level.listingId, quantity: level.quantity },
     );
     for (const level of levels) listingKeys.add(listingKey(level));
+    for (const resolution of input.resolutions ?? []) {
+      orderKeys.push(orderKey(resolution.channelId, resolution.orderId));
+      for (const sku of resolution.skus) skus.add(sku);
+    }
     return { input, orders, levels };
   });
 
@@ -298,6 +350,10 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
   const outbox: OutboxWrite[] = [];
   const queues = new Set<string>();
   const oversells: UnitResult["oversells"][number][] = [];
+  const held: UnitResult["held"][number][] = [];
+  const resolved: UnitResult["resolved"][number][] = [];
+  /** Units each listing's own channel took by orders in this unit, by listing state key. */
+  const ordered = new Map<string, { ref: ListingRef; units: number }>();
   /**
    * A sales-order task for the system of record; a later one for the same part replaces it
    * (a void, a sale not yet recorded). A return has a key of its own: it replaces nothing.
@@ -317,6 +373,48 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
   };
   const available = (sku: string, locationId: string) =>
     availableAt(positions.get(positionKey(sku, locationId)) ?? emptyPosition(sku, locationId), now);
+  /** Commits an order's units where its record routed them, and posts its sales unless held. */
+  const commit = (record: OrderRecord, eventId: string, at: number, post: boolean) => {
+    partsOf(record).forEach((part, k) => {
+      apply({
+        type: "order.placed",
+        id: k === 0 ? eventId : `${eventId}#${k}`,
+        at,
+        channelId: record.channelId,
+        orderId: orderReference(record.channelId, part.orderId),
+        lines: part.lines,
+      });
+      if (post)
+        saleTask(record.channelId, part.orderId, {
+          action: "record",
+          sale: {
+            orderId: part.orderId,
+            channelId: record.channelId,
+            locationId: part.locationId,
+            lines: part.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+          },
+        });
+    });
+  };
+  /** Releases what an order has committed; voids its sales unless it was held (none posted). */
+  const release = (record: OrderRecord, eventId: string, at: number) => {
+    partsOf(record).forEach((part, k) => {
+      apply({
+        type: "order.cancelled",
+        id: k === 0 ? eventId : `${eventId}#${k}`,
+        at,
+        channelId: record.channelId,
+        orderId: orderReference(record.channelId, part.orderId),
+        lines: part.lines,
+      });
+      if (record.hold === undefined)
+        saleTask(record.channelId, part.orderId, {
+          action: "void",
+          channelId: record.channelId,
+          orderId: part.orderId,
+        });
+    });
+  };
 
   /** Applies one channel order change to its record (and its stock, and its sales tasks). */
   const take = (order: ChannelOrder, demand: SkuQuantity[]): void => {
@@ -328,9 +426,18 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     };
     if (order.status === "placed") {
       if (record !== undefined && record.early === undefined) return;
+      for (const ref of orderedRefs(catalog, order)) {
+        const line = ordered.get(listingKey(ref)) ?? { ref, units: 0 };
+        line.units += order.lines
+          .filter((l) => l.listingId === ref.listingId)
+          .reduce((sum, l) => sum + l.quantity, 0);
+        ordered.set(listingKey(ref), line);
+      }
       const candidates = candidatesOf(catalog, order);
       const routing = routeOrder({ lines: demand, candidates, available });
       const assignments: Assignment[] = [...routing.assignments];
+      const hold =
+        routing.unfilled.length > 0 && (context.oversold?.[order.channelId] ?? "hold") === "hold";
       if (routing.unfilled.length > 0) {
         // The channel sold these units already: commit them where they would have come
         // from, so every other channel drops to what is really left.
@@ -342,32 +449,34 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           unfilled: routing.unfilled,
         });
       }
+      const own = hasChannelLocations(catalog, order.channelId)
+        ? order.channelLocationId
+        : undefined;
       const next: OrderRecord = {
         channelId: order.channelId,
         orderId: order.orderId,
         lines: assignments,
         status: "placed",
+        ...(hold
+          ? {
+              hold: {
+                reason: "oversold",
+                unfilled: routing.unfilled,
+                heldAt: now,
+                ...(own === undefined ? {} : { channelLocationId: own }),
+              },
+            }
+          : {}),
       };
       write(next);
-      partsOf(next).forEach((part, k) => {
-        apply({
-          type: "order.placed",
-          id: k === 0 ? order.eventId : `${order.eventId}#${k}`,
-          at: order.at,
+      if (hold)
+        held.push({
           channelId: order.channelId,
-          orderId: orderReference(order.channelId, part.orderId),
-          lines: part.lines,
+          orderId: order.orderId,
+          reason: "oversold",
+          unfilled: routing.unfilled,
         });
-        saleTask(order.channelId, part.orderId, {
-          action: "record",
-          sale: {
-            orderId: part.orderId,
-            channelId: order.channelId,
-            locationId: part.locationId,
-            lines: part.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-          },
-        });
-      });
+      commit(next, order.eventId, order.at, !hold);
       for (const change of record?.early ?? [])
         take(change, expandListingLines(catalog, change.channelId, change.lines));
       return;
@@ -386,22 +495,8 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       return;
     }
     if (order.status === "cancelled" && record.status === "placed") {
-      partsOf(record).forEach((part, k) => {
-        apply({
-          type: "order.cancelled",
-          id: k === 0 ? order.eventId : `${order.eventId}#${k}`,
-          at: order.at,
-          channelId: order.channelId,
-          orderId: orderReference(order.channelId, part.orderId),
-          lines: part.lines,
-        });
-        saleTask(order.channelId, part.orderId, {
-          action: "void",
-          channelId: order.channelId,
-          orderId: part.orderId,
-        });
-      });
-      write({ ...record, status: "cancelled" });
+      release(record, order.eventId, order.at);
+      write({ ...unheld(record), status: "cancelled" });
     } else if (order.status === "refunded" && record.status !== "cancelled") {
       // Refund lines are by listing: release the SKUs they stand for, part by part.
       const refunded = new Map(demand.map((d) => [d.sku, d.quantity]));
@@ -418,9 +513,12 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           for (const ref of listingRefsOf(context.catalog, li)) rewrite.set(listingKey(ref), ref);
         }
       }
+      /** What a held order keeps committed once the refund took its units. */
+      const left: Assignment[] = [];
       partsOf(record).forEach((part, k) => {
         const lines = part.lines.flatMap((line) => {
           const quantity = Math.min(line.quantity, refunded.get(line.sku) ?? 0);
+          if (quantity < line.quantity) left.push({ ...line, quantity: line.quantity - quantity });
           if (quantity <= 0) return [];
           refunded.set(line.sku, (refunded.get(line.sku) ?? 0) - quantity);
           return [{ ...line, quantity, restock }];
@@ -435,8 +533,9 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
           lines,
         });
         // The units back on the shelf go back into the system of record's stock, at the
-        // location the part was sold from; its return webhook then restocks them here.
-        if (restock)
+        // location the part was sold from; its return webhook then restocks them here. A
+        // held order was never posted: its units never left that stock.
+        if (restock && record.hold === undefined)
           saleTask(order.channelId, part.orderId, {
             action: "return",
             return: {
@@ -448,7 +547,10 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
             },
           });
       });
-      write({ ...record, status: "refunded" });
+      if (record.hold === undefined) write({ ...record, status: "refunded" });
+      // Held, it keeps what is left to post, or ends once nothing is.
+      else if (left.length > 0) write({ ...record, lines: left });
+      else write({ ...unheld(record), lines: [], status: "refunded" });
     } else if (order.status === "fulfilled" && record.status === "placed") {
       write({ ...record, status: "fulfilled" });
     }
@@ -467,6 +569,40 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     take(order, demand);
   }
 
+  for (const resolution of live.flatMap((part) => part.input.resolutions ?? [])) {
+    const { channelId, orderId, action } = resolution;
+    const key = orderKey(channelId, orderId);
+    const record = records.get(key);
+    resolved.push({ channelId, orderId, action, done: record?.hold !== undefined });
+    if (record?.hold === undefined) continue;
+    const eventId = `${orderReference(channelId, orderId)}:${action}`;
+    release(record, `${eventId}:release`, now);
+    if (action === "release") {
+      records.set(key, { ...unheld(record), status: "cancelled" });
+      recordWrites.set(key, records.get(key) as OrderRecord);
+      continue;
+    }
+    // Routed again on the stock there is now (it may have come in elsewhere); what no
+    // location has is a backorder the merchant accepted, where it would have come from.
+    const candidates = routingCandidates(
+      catalog,
+      channelId,
+      hasChannelLocations(catalog, channelId) ? record.hold.channelLocationId : undefined,
+    );
+    const routing = routeOrder({ lines: record.lines, candidates, available });
+    const first = candidates[0] as string;
+    const next: OrderRecord = {
+      ...unheld(record),
+      lines: [
+        ...routing.assignments,
+        ...routing.unfilled.map((line) => ({ ...line, locationId: first })),
+      ],
+    };
+    records.set(key, next);
+    recordWrites.set(key, next);
+    commit(next, eventId, now, true);
+  }
+
   const states = new Map(view.listings);
   const stateWrites = new Map<string, ListingState>();
   const setState = (key: string, state: ListingState) => {
@@ -477,6 +613,43 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     const state = states.get(key);
     return state?.planned ?? state?.published;
   };
+  /** The new plan of a listing, keeping what may still be in flight of the old one. */
+  const replan = (key: string, quantity: number) => {
+    const state = states.get(key);
+    const previous = state?.planned;
+    const flight = state?.inFlight;
+    // Once the last plan was confirmed, nothing sent before it can still arrive.
+    const sent =
+      previous === undefined || previous === state?.published
+        ? []
+        : previous === quantity
+          ? flight?.sent
+          : [...(flight?.sent ?? []).filter((v) => v !== previous), previous].slice(-SENT_KEPT);
+    setState(key, withFlight(state?.published, quantity, { ...flight, sent }));
+  };
+
+  // The channel's own orders: each lowers the channel's own count, which explains a level
+  // it announced before the order reached us, or one it announces after.
+  const heal = new Set<string>();
+  for (const [key, { ref, units }] of ordered) {
+    const state = states.get(key);
+    if (state === undefined) continue;
+    const short = state.inFlight?.short;
+    const explained = Math.min(short?.units ?? 0, units);
+    const left = (short?.units ?? 0) - explained;
+    setState(
+      key,
+      withFlight(state.published, state.planned, {
+        ...state.inFlight,
+        ordered: (state.inFlight?.ordered ?? 0) + units - explained,
+        short: short === undefined || left === 0 ? undefined : { ...short, units: left },
+      }),
+    );
+    if (short !== undefined && left === 0) {
+      heal.add(key);
+      rewrite.set(key, ref);
+    }
+  }
 
   let planned = 0;
   if (touched.size > 0) {
@@ -488,8 +661,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     const lines: SlotQuantity[] = reallocate(catalog, stock, touched);
     for (const update of plan(catalog, lines, (ref) => intended(listingKey(ref)))) {
       if (!context.publishing.has(update.channelId)) continue;
-      const key = listingKey(update);
-      setState(key, { published: states.get(key)?.published, planned: update.quantity });
+      replan(listingKey(update), update.quantity);
       outbox.push(quantityWrite(update, update.quantity, update.urgent, now, seenAt));
       queues.add(update.channelId);
       planned++;
@@ -502,7 +674,9 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     const target = intended(key);
     if (written.has(key) || state === undefined || target === undefined) continue;
     if (!context.publishing.has(ref.channelId)) continue;
-    setState(key, { published: state.published, planned: target });
+    // A shortfall its order explained is written back only where the channel shows less.
+    if (heal.has(key) && (state.published === undefined || state.published >= target)) continue;
+    replan(key, target);
     outbox.push(quantityWrite(ref, target, false, now, seenAt));
     queues.add(ref.channelId);
     planned++;
@@ -515,16 +689,50 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     const key = listingKey(ref);
     const state = states.get(key);
     if (state === undefined) continue;
-    if (level.quantity === state.published || level.quantity === state.planned) {
-      echoes.push({ ref, quantity: level.quantity });
+    const shown = level.quantity;
+    const flight = state.inFlight;
+    // A lower level no order came to explain before the channel spoke again was an edit.
+    if (flight?.short !== undefined)
+      drifts.push({ ref, shown: flight.short.shown, planned: flight.short.planned });
+    // Each announcement is the channel's count from here on: its orders before it are in it.
+    const sent = shown === state.planned ? [] : (flight?.sent ?? []);
+    const known = [state.published, state.planned, ...sent].filter((v) => v !== undefined);
+    if (known.includes(shown)) {
+      echoes.push({ ref, quantity: shown });
+      if (flight !== undefined) setState(key, withFlight(state.published, state.planned, { sent }));
       continue;
     }
     const target = intended(key);
-    drifts.push({ ref, shown: level.quantity, planned: target });
-    setState(key, { published: level.quantity, planned: target });
+    const orderedUnits = flight?.ordered ?? 0;
+    if (known.some((v) => shown < v && shown >= v - orderedUnits)) {
+      // The channel took its own orders off a value it was sent: no edit.
+      echoes.push({ ref, quantity: shown });
+      setState(key, withFlight(shown, state.planned, { sent }));
+      if (target !== undefined && shown < target && !written.has(key)) {
+        replan(key, target);
+        outbox.push(quantityWrite(ref, target, false, now, seenAt));
+        queues.add(ref.channelId);
+        planned++;
+      }
+      continue;
+    }
+    if (target !== undefined && shown < target) {
+      // Lower than planned: the channel's own order may be on its way (Shopify announces
+      // its level before the order). Wait for it; the next announcement reports it if not.
+      setState(
+        key,
+        withFlight(shown, target, {
+          sent,
+          short: { shown, planned: target, units: target - shown },
+        }),
+      );
+      continue;
+    }
+    drifts.push({ ref, shown, planned: target });
+    setState(key, withFlight(shown, target, { sent }));
     // A channel showing more than planned can sell units that are not there: set it back
-    // at once. Showing fewer is left for the next change (or reconciliation) to correct.
-    if (target !== undefined && level.quantity > target) {
+    // at once.
+    if (target !== undefined && shown > target) {
       outbox.push(quantityWrite(ref, target, true, now, seenAt));
       queues.add(ref.channelId);
       planned++;
@@ -548,6 +756,8 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       planned,
       queues,
       oversells,
+      held,
+      resolved,
       echoes,
       drifts,
     } satisfies UnitResult,
@@ -568,6 +778,31 @@ function outdated(position: Position | undefined, count: StockEventOf<"stock.cou
     held.version >= 0 &&
     count.version < held.version
   );
+}
+
+/** How many replaced plans a listing remembers as possibly sent. */
+const SENT_KEPT = 4;
+
+/** A listing state, with only the parts of `inFlight` that hold something. */
+function withFlight(
+  published: number | undefined,
+  planned: number | undefined,
+  flight: { readonly [K in keyof ListingInFlight]?: ListingInFlight[K] | undefined },
+): ListingState {
+  const inFlight: ListingInFlight = {
+    ...(flight.sent !== undefined && flight.sent.length > 0 ? { sent: flight.sent } : {}),
+    ...(flight.ordered !== undefined && flight.ordered > 0 ? { ordered: flight.ordered } : {}),
+    ...(flight.short === undefined ? {} : { short: flight.short }),
+  };
+  return Object.keys(inFlight).length === 0
+    ? { published, planned }
+    : { published, planned, inFlight };
+}
+
+/** An order record without its hold. */
+function unheld(record: OrderRecord): OrderRecord {
+  const { hold: _, ...rest } = record;
+  return rest;
 }
 
 /** The listing ref of a level, without extra fields. */
@@ -679,6 +914,8 @@ export function fullPlanUnit(
           planned: outbox.length,
           queues,
           oversells: [],
+          held: [],
+          resolved: [],
           echoes: [],
           drifts: [],
         },

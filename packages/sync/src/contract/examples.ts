@@ -463,6 +463,27 @@ export function describeExamples(name: string, factory: StoreFactory): void {
         expect(await leaseAll(store, 10_000)).toEqual([]);
       });
 
+      it("keeps the rest of a listing's state when it sets the published value", async () => {
+        const inFlight = { sent: [5, 4], ordered: 1, short: { shown: 2, planned: 4, units: 2 } };
+        await store.apply(
+          T,
+          unit(() => ({
+            listings: [{ key: "shopify/MUG", state: { published: 6, planned: 4, inFlight } }],
+            outbox: [write("MUG")],
+            result: undefined,
+          })),
+        );
+        const [entry] = await leaseAll(store, 0);
+        await store.ack([
+          { entry: entry as OutboxEntry, published: [{ key: "shopify/MUG", quantity: 5 }] },
+        ]);
+        expect((await store.listings(T)).get("shopify/MUG")).toEqual({
+          published: 5,
+          planned: 4,
+          inFlight,
+        });
+      });
+
       it("sets the published values of a stale ack too, since the channel shows them", async () => {
         await put(store, T, write("MUG", { payload: 4 }));
         const [old] = await leaseAll(store, 0);
@@ -637,6 +658,54 @@ export function describeExamples(name: string, factory: StoreFactory): void {
         expect(await store.unpark(T, [parked?.id ?? ""], 5)).toBe(0);
         expect(await store.parked(T)).toEqual([]);
         expect(await leaseAll(store, 5)).toMatchObject([{ payload: "new", generation: 1 }]);
+      });
+    });
+
+    describe("held orders", () => {
+      const held = (orderId: string, heldAt: number, channelId = "shopify-eu"): OrderRecord => ({
+        channelId,
+        orderId,
+        lines: [{ sku: "MUG", locationId: "main", quantity: 1 }],
+        status: "placed",
+        hold: { reason: "oversold", unfilled: [{ sku: "MUG", quantity: 1 }], heldAt },
+      });
+      const plain: OrderRecord = {
+        channelId: "shopify-eu",
+        orderId: "1000",
+        lines: [{ sku: "MUG", locationId: "main", quantity: 1 }],
+        status: "placed",
+      };
+      const orders = (...records: OrderRecord[]) =>
+        store.apply(
+          T,
+          unit(() => ({ orders: records, result: undefined })),
+        );
+
+      it("lists the orders with a hold, oldest hold first then by order key, and no more once the hold is lifted", async () => {
+        await orders(plain, held("1003", 20), held("1002", 10), held("A-1", 10, "amazon"));
+        expect(await store.heldOrders(T)).toEqual([
+          held("A-1", 10, "amazon"),
+          held("1002", 10),
+          held("1003", 20),
+        ]);
+        const { hold: _, ...lifted } = held("1002", 10);
+        await orders({ ...lifted, status: "cancelled" });
+        expect((await store.heldOrders(T)).map((o) => o.orderId)).toEqual(["A-1", "1003"]);
+        const seen = await store.apply(
+          T,
+          unit((v) => ({ result: v.orders.get(orderKey("shopify-eu", "1003"))?.hold }), {
+            orderKeys: [orderKey("shopify-eu", "1003")],
+          }),
+        );
+        expect(seen).toEqual({ applied: true, result: held("1003", 20).hold });
+      });
+
+      it("keeps held orders apart by tenant and finds them after a restart", async () => {
+        await orders(held("1001", 5));
+        expect(await store.heldOrders(OTHER)).toEqual([]);
+        expect(await store.heldOrders("tenant-c")).toEqual([]);
+        await reopen();
+        expect(await store.heldOrders(T)).toEqual([held("1001", 5)]);
       });
     });
 

@@ -2,6 +2,7 @@ import { emptyPosition, type Position, positionKey, splitPositionKey } from "@om
 import {
   type ApplyChanges,
   type ApplyView,
+  type HeldOrder,
   type ListingState,
   type OrderRecord,
   orderKey,
@@ -77,11 +78,22 @@ export function computePlan(plan: UnitPlan, view: ApplyView): ApplyChanges<unkno
     const [channelId = "", orderId = ""] = key.split("\u0000");
     const before = view.orders.get(key);
     const quantity = (before?.lines[0]?.quantity ?? 0) + step;
+    // Every third value is on hold, since a time that goes up and down with the quantity.
+    const held = quantity % 3 === 0;
     return {
       channelId,
       orderId,
       lines: [{ sku: "A", locationId: "x", quantity }],
       status: quantity % 2 === 0 ? "placed" : "fulfilled",
+      ...(held
+        ? {
+            hold: {
+              reason: "oversold" as const,
+              unfilled: [{ sku: "A", quantity: 1 }],
+              heldAt: quantity % 4,
+            },
+          }
+        : {}),
     };
   });
   if (plan.throws) throw new PlannedFailure("the unit failed as planned");
@@ -269,6 +281,14 @@ export class StoreModel {
     return new Map(this.tenant(tenantId).listings);
   }
 
+  /** The held orders, oldest hold first, then by order key. */
+  heldOrders(tenantId: string): HeldOrder[] {
+    return [...this.tenant(tenantId).orders]
+      .filter((entry): entry is [string, HeldOrder] => entry[1].hold !== undefined)
+      .sort(([a, x], [b, y]) => x.hold.heldAt - y.hold.heldAt || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, order]) => order);
+  }
+
   cursor(tenantId: string, name: string): string | undefined {
     return this.tenant(tenantId).cursors.get(name);
   }
@@ -317,7 +337,8 @@ export class StoreModel {
 
   #publish(state: ModelTenant, published: readonly PublishedValue[] = []): void {
     for (const { key, quantity } of published) {
-      state.listings.set(key, { published: quantity, planned: state.listings.get(key)?.planned });
+      const before = state.listings.get(key);
+      state.listings.set(key, { ...before, published: quantity, planned: before?.planned });
     }
   }
 }

@@ -204,6 +204,7 @@ export function describeProperty(
         expect(sortedEntries(await store.outboxSize(tenantId))).toEqual(
           sortedEntries(model.outboxSize(tenantId)),
         );
+        expect(await store.heldOrders(tenantId)).toEqual(model.heldOrders(tenantId));
         const parked = await store.parked(tenantId);
         expect(parked.every((p) => p.tenantId === tenantId)).toBe(true);
         expect(parked.map((p) => parkedShape(p))).toEqual(model.parked(tenantId).map(parkedShape));
