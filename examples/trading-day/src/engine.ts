@@ -166,10 +166,14 @@ export function createWorldEngine(
             client: amazonClient,
             listings: amazonListings,
             sellerId: world.amazon.credentials.sellerId,
+            // The sandbox posts notifications as an SQS bridge would, unsigned; a forwarder
+            // of yours signs them (`secrets`).
+            allowUnsigned: true,
+            onWarning: (warning) => options.logger?.warn(warning.message),
           }),
           [world.bigcommerce.channelId]: createBigCommerceWebhookReceiver({
             client: bigcommerce,
-            clientSecret: world.bigcommerce.clientSecret,
+            secrets: world.bigcommerce.clientSecret,
             channelId: world.bigcommerce.channelId,
           }),
         },

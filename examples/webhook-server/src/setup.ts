@@ -170,11 +170,14 @@ export function createTenant({ sandbox, outlets }: Platforms): SyncTenantOptions
         shop: shop.credentials.shop,
         mapping,
       }),
+      // The sandbox posts Amazon's notifications as an SQS bridge would, unsigned; in
+      // production your forwarder signs them and the receiver takes its `secrets`.
       amazon: createAmazonNotificationReceiver({
         channelId: "amazon",
         client: amazon,
         listings: amazonListings,
         sellerId: amz.credentials.sellerId,
+        allowUnsigned: true,
       }),
     },
   };

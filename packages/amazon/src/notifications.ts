@@ -65,7 +65,7 @@ export interface AmazonNotificationReceiverOptions {
   readonly allowUnsigned?: boolean;
   /**
    * Where the receiver's warning goes (it has one: it was built with `allowUnsigned`).
-   * @default process.emitWarning
+   * @default `process.emitWarning` where there is one
    */
   readonly onWarning?: (warning: AmazonReceiverWarning) => void;
   /** @default "x-omnistock-signature" */
@@ -74,8 +74,8 @@ export interface AmazonNotificationReceiverOptions {
 
 /** The warning of a {@link createAmazonNotificationReceiver} that takes unsigned notifications. */
 export interface AmazonReceiverWarning {
-  readonly type: "unsigned";
-  readonly platform: "amazon";
+  /** `UNSIGNED_WEBHOOKS`: the receiver takes notifications without verifying them. */
+  readonly code: "UNSIGNED_WEBHOOKS";
   /** What is unsafe and how to make it safe. */
   readonly message: string;
 }
@@ -157,13 +157,8 @@ export function createAmazonNotificationReceiver(
   const secrets = options.secrets;
   const platform = { platform: "amazon" } as const;
   if (secrets === undefined) {
-    const warn =
-      options.onWarning ??
-      ((warning: AmazonReceiverWarning) =>
-        process.emitWarning(warning.message, { code: "OMNISTOCK_UNSIGNED_WEBHOOKS" }));
-    warn({
-      type: "unsigned",
-      platform: "amazon",
+    warn(options.onWarning, {
+      code: "UNSIGNED_WEBHOOKS",
       message: `Amazon notifications for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the forwarder's secrets instead`,
     });
   }
@@ -310,4 +305,18 @@ async function orderItems(
       },
     );
   }
+}
+
+/** Gives `warning` to `onWarning`, or else to the runtime's warnings where it has them. */
+function warn(
+  onWarning: ((warning: AmazonReceiverWarning) => void) | undefined,
+  warning: AmazonReceiverWarning,
+): void {
+  if (onWarning !== undefined) {
+    onWarning(warning);
+    return;
+  }
+  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
+    .process;
+  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_AMAZON_${warning.code}` });
 }

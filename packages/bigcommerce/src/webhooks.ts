@@ -72,7 +72,7 @@ export interface BigCommerceWebhookReceiverOptions
   readonly allowUnsigned?: boolean;
   /**
    * Where the receiver's warning goes (it has one: it was built with `allowUnsigned`).
-   * @default process.emitWarning
+   * @default `process.emitWarning` where there is one
    */
   readonly onWarning?: (warning: BigCommerceReceiverWarning) => void;
   /**
@@ -87,8 +87,8 @@ export interface BigCommerceWebhookReceiverOptions
 
 /** The warning of a {@link createBigCommerceWebhookReceiver} that takes unsigned deliveries. */
 export interface BigCommerceReceiverWarning {
-  readonly type: "unsigned";
-  readonly platform: "bigcommerce";
+  /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
+  readonly code: "UNSIGNED_WEBHOOKS";
   /** What is unsafe and how to make it safe. */
   readonly message: string;
 }
@@ -166,13 +166,8 @@ export function createBigCommerceWebhookReceiver(
   )?.map((secret) => (secret.startsWith("whsec_") ? secret : new TextEncoder().encode(secret)));
   const platform = { platform: "bigcommerce" } as const;
   if (secrets === undefined) {
-    const warn =
-      options.onWarning ??
-      ((warning: BigCommerceReceiverWarning) =>
-        process.emitWarning(warning.message, { code: "OMNISTOCK_UNSIGNED_WEBHOOKS" }));
-    warn({
-      type: "unsigned",
-      platform: "bigcommerce",
+    warn(options.onWarning, {
+      code: "UNSIGNED_WEBHOOKS",
       message: `BigCommerce webhooks for ${options.channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post them; give it the app's client secret instead`,
     });
   }
@@ -249,4 +244,18 @@ export function createBigCommerceWebhookReceiver(
       levels,
     };
   });
+}
+
+/** Gives `warning` to `onWarning`, or else to the runtime's warnings where it has them. */
+function warn(
+  onWarning: ((warning: BigCommerceReceiverWarning) => void) | undefined,
+  warning: BigCommerceReceiverWarning,
+): void {
+  if (onWarning !== undefined) {
+    onWarning(warning);
+    return;
+  }
+  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
+    .process;
+  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_BIGCOMMERCE_${warning.code}` });
 }

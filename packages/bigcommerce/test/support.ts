@@ -1,3 +1,4 @@
+import type { WebhookRequest } from "@omnistock/core";
 import { standardWebhookHeaders } from "@omnistock/transport";
 import { type BigCommerceClient, createBigCommerceClient } from "../src/index.js";
 
@@ -72,7 +73,7 @@ export function webhookBody(scope: string, data: unknown): string {
 }
 
 /** `body` as BigCommerce delivers it, signed with {@link WEBHOOK_SECRET}. */
-export function signedDelivery(body: string, id = "msg_1") {
+export function signedDelivery(body: string, id = "msg_1"): WebhookRequest {
   return {
     body,
     headers: new Headers(

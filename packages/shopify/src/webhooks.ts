@@ -49,7 +49,7 @@ export interface ShopifyWebhookReceiverOptions {
   readonly allowUnsigned?: boolean;
   /**
    * Where the receiver's warning goes (it has one: it was built with `allowUnsigned`).
-   * @default process.emitWarning
+   * @default `process.emitWarning` where there is one
    */
   readonly onWarning?: (warning: ShopifyReceiverWarning) => void;
   /**
@@ -69,8 +69,8 @@ export interface ShopifyWebhookReceiverOptions {
 
 /** The warning of a {@link createShopifyWebhookReceiver} that takes unsigned deliveries. */
 export interface ShopifyReceiverWarning {
-  readonly type: "unsigned";
-  readonly platform: "shopify";
+  /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
+  readonly code: "UNSIGNED_WEBHOOKS";
   /** What is unsafe and how to make it safe. */
   readonly message: string;
 }
@@ -146,13 +146,8 @@ export function createShopifyWebhookReceiver(
   const { channelId, mapping, secrets } = options;
   const context: ShopifyOrderContext = { channelId, ...(mapping === undefined ? {} : { mapping }) };
   if (secrets === undefined) {
-    const warn =
-      options.onWarning ??
-      ((warning: ShopifyReceiverWarning) =>
-        process.emitWarning(warning.message, { code: "OMNISTOCK_UNSIGNED_WEBHOOKS" }));
-    warn({
-      type: "unsigned",
-      platform: "shopify",
+    warn(options.onWarning, {
+      code: "UNSIGNED_WEBHOOKS",
       message: `Shopify webhooks for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the app's client secret instead`,
     });
   }
@@ -344,4 +339,18 @@ export function shopifyWebhookHeaders(
     [SHOP_HEADER]: options.shop ?? "example.myshopify.com",
     "x-shopify-api-version": "2026-04",
   };
+}
+
+/** Gives `warning` to `onWarning`, or else to the runtime's warnings where it has them. */
+function warn(
+  onWarning: ((warning: ShopifyReceiverWarning) => void) | undefined,
+  warning: ShopifyReceiverWarning,
+): void {
+  if (onWarning !== undefined) {
+    onWarning(warning);
+    return;
+  }
+  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
+    .process;
+  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_SHOPIFY_${warning.code}` });
 }
