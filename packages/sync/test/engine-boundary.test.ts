@@ -232,6 +232,8 @@ describe("events at the boundary", () => {
     expect(notEvents.code).toBe("VALIDATION");
     const notADelivery = await rejection(engine.ingest("acme", "x", {} as never));
     expect(notADelivery.code).toBe("VALIDATION");
+    const notATimeout = await rejection(engine.idle({ timeoutMs: "soon" as never }));
+    expect(notATimeout.issues.map((i) => i.path.join("."))).toEqual(["timeoutMs"]);
     await engine.stop();
   });
 });
