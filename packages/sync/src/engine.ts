@@ -211,9 +211,23 @@ export interface SyncEngine {
    * Reads the stock source's snapshot on first start, plans every listing, and starts the
    * dispatchers and the backstop polls. A restart goes on from the stored cursors and
    * polls every source at once, for what happened while the process was down.
+   *
+   * A snapshot must have a level at every location that feeds a channel with listings (a
+   * count of zero is one): an empty or partial one applies and publishes nothing. A start
+   * that fails leaves the engine stopped, the tenants started so far halted, and a later
+   * `start()` starts again; calls made while a start runs share it.
+   *
+   * @throws {@link OmnistockError} `BAD_RESPONSE` naming `details.missingLocations` for an
+   *   empty or partial snapshot; `VALIDATION` or `MAPPING_MISSING` for a snapshot refused
+   *   at the boundary; the source's or the store's own errors; a retryable `TIMEOUT` when
+   *   `stop()` cut it short.
    */
   start(): Promise<void>;
-  /** Stops polling and dispatching, waiting for the work in flight; closes a store it made. */
+  /**
+   * Stops polling and dispatching: the role calls in flight are aborted (their work goes
+   * back to the outbox, no attempt counted) and waited for, a start in flight is cut short;
+   * closes a store it made.
+   */
   stop(): Promise<void>;
   /**
    * The webhook handler on the standard Fetch API: verifies, parses, de-duplicates and
@@ -225,9 +239,25 @@ export interface SyncEngine {
    * last two segments: `…/{tenantId}/{receiver}`.
    */
   handleWebhook(request: Request): Promise<Response>;
-  /** Applies a delivery a receiver already verified (for custom ingest paths). */
+  /**
+   * Applies a delivery a receiver already verified (for custom ingest paths), checked at
+   * the boundary as {@link SyncEngine.applyEvents} is.
+   *
+   * @throws {@link OmnistockError} `NOT_FOUND` for an unknown tenant; `VALIDATION` naming
+   *   each field at fault (events, orders, levels); `MAPPING_MISSING` naming a location
+   *   the catalog does not have. Nothing of a refused delivery is applied.
+   */
   ingest(tenantId: string, source: string, delivery: WebhookDelivery): Promise<IngestResult>;
-  /** Applies stock events from anywhere (an import, a custom source). */
+  /**
+   * Applies stock events from anywhere (an import, a custom source). A sale, return,
+   * receipt or transfer of a POS bundle's SKU is applied to its components.
+   *
+   * @throws {@link OmnistockError} `NOT_FOUND` for an unknown tenant; `VALIDATION` naming
+   *   each field at fault by core's event schema, or a count, adjustment, reservation or
+   *   safety stock of a POS bundle's SKU; `MAPPING_MISSING` naming a location the catalog
+   *   does not have. The refusal is also an `error` event, and nothing of the input is
+   *   applied.
+   */
   applyEvents(
     tenantId: string,
     events: readonly StockEvent[],
@@ -240,7 +270,12 @@ export interface SyncEngine {
    * `timeoutMs`.
    */
   idle(options?: { readonly timeoutMs?: number }): Promise<void>;
-  /** Why a channel shows what it shows: sources, buffer, binding component, in-flight orders. */
+  /**
+   * Why a channel shows what it shows: sources, buffer, binding component, in-flight orders.
+   *
+   * @throws {@link OmnistockError} `NOT_FOUND` for an unknown tenant, listing or channel
+   *   location; `VALIDATION` for a ref of the wrong shape.
+   */
   explain(tenantId: string, ref: ListingRef): Promise<Explanation>;
   metrics(): SyncMetrics;
   /**
