@@ -69,8 +69,8 @@ export interface LightspeedCatalogue {
   ready(options?: RoleCallOptions): Promise<void>;
   /**
    * Reads every product again now; a read already under way is shared.
-   * @throws {@link OmnistockError} `BAD_RESPONSE` when the store answers no products after
-   *   it had some: the catalogue keeps what it had.
+   * @throws {@link OmnistockError} `BAD_RESPONSE` (retryable) when the store answers no
+   *   products after it had some: the catalogue keeps what it had.
    */
   refresh(options?: RoleCallOptions): Promise<void>;
   /**
@@ -197,7 +197,8 @@ export function createLightspeedCatalogue(
         throw new OmnistockError(
           "BAD_RESPONSE",
           `Lightspeed answered no products for a store that had ${byId.size}: the catalogue keeps them`,
-          { platform: "lightspeed", details: { known: byId.size } },
+          // Most likely a passing fault of the store's: a later read may answer in full.
+          { platform: "lightspeed", retryable: true, details: { known: byId.size } },
         );
       }
       byId = new Map();

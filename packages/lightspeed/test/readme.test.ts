@@ -3,6 +3,7 @@ import { positionKey, replay } from "@omnistock/core";
 import { startSandbox } from "@omnistock/sandbox";
 import { expect, it } from "vitest";
 import {
+  createLightspeedCatalogue,
   createLightspeedClient,
   createLightspeedSalesSink,
   createLightspeedStockSource,
@@ -23,12 +24,18 @@ it("runs the README example", async () => {
     baseUrl: url,
     auth: { personalToken: credentials.personalToken },
   });
-  const source = createLightspeedStockSource({ client });
+  const catalogue = createLightspeedCatalogue({ client }); // one for every role
+  const source = createLightspeedStockSource({ client, catalogue });
   const { events, cursor } = await source.snapshot();
   const positions = replay(events);
   expect(positions.get(positionKey("MUG-RED", outlet))?.onHand).toBe(20);
 
-  const sink = createLightspeedSalesSink({ client, userId: "omnistock", taxId: "no-tax" });
+  const sink = createLightspeedSalesSink({
+    client,
+    catalogue,
+    userId: "omnistock",
+    taxId: "no-tax",
+  });
   await sink.recordSale({
     orderId: "1001",
     channelId: "shopify-eu",
@@ -42,14 +49,17 @@ it("runs the README example", async () => {
   const endpoint = await startCollector();
   control.subscribe("inventory.update", endpoint.url);
 
-  const writer = createLightspeedStockWriter({ client });
+  const writer = createLightspeedStockWriter({ client, catalogue });
   await writer.write([{ sku: "MUG-RED", locationId: outlet, delta: -2, reason: "DAMAGE" }]);
   expect(control.inventory("MUG-RED", outlet)).toBe(17);
 
   await sandbox.lightspeed!.drainWebhooks();
   const [request] = endpoint.take();
   const rawBody = request!.body;
-  const receiver = createLightspeedWebhookReceiver({ client, secrets: [credentials.clientSecret] });
+  const receiver = createLightspeedWebhookReceiver({
+    catalogue,
+    secrets: [credentials.clientSecret],
+  });
   const result = await receiver.tryReceive({ body: rawBody, headers: request!.headers });
   expect(result.ok && result.delivery.events).toMatchObject([
     { type: "stock.counted", sku: "MUG-RED", onHand: 17 },
