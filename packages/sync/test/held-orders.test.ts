@@ -341,3 +341,88 @@ describe("held orders", () => {
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("held orders across outlets", () => {
+  it("routes a held order again when it is recorded: a unit that came in at another outlet is the one sold", async () => {
+    const sales: SaleToRecord[] = [];
+    const sink: SalesOrderSink = {
+      platform: "lightspeed",
+      async recordSale(sale) {
+        sales.push(sale);
+        return {
+          saleId: `sale-${sales.length}`,
+          created: true,
+          events: [
+            {
+              type: "pos.sale",
+              id: `pos:${sale.channelId}:${sale.orderId}`,
+              at: 500,
+              locationId: sale.locationId,
+              lines: sale.lines.map((line) => ({ ...line })),
+              orderRef: `${sale.channelId}:${sale.orderId}`,
+            },
+          ],
+        };
+      },
+      async voidSale() {},
+      async recordReturn() {
+        return { saleId: "return", created: true };
+      },
+    };
+    const channel = shop();
+    const engine = createSyncEngine({
+      store: createMemoryStore(),
+      tenants: [
+        {
+          id: "acme",
+          catalog: {
+            locations: [{ id: "main" }, { id: "mall" }],
+            channels: [{ id: "shopify", feed: { mode: "sum", locationIds: ["main", "mall"] } }],
+            listings: [{ channelId: "shopify", listingId: "MUG", sku: "MUG" }],
+          },
+          salesSink: sink,
+          channels: [channel.publisher],
+        },
+      ],
+      dispatch: { minBackoffMs: 1, maxBackoffMs: 5, idleMs: 5 },
+      polling: { stockEveryMs: 0, ordersEveryMs: 0 },
+    });
+    await engine.start();
+    await engine.applyEvents("acme", [
+      { type: "stock.counted", id: "c-main", at: 1, locationId: "main", sku: "MUG", onHand: 1 },
+      { type: "stock.counted", id: "c-mall", at: 1, locationId: "mall", sku: "MUG", onHand: 0 },
+      {
+        type: "pos.sale",
+        id: "s-1",
+        at: 2,
+        locationId: "main",
+        lines: [{ sku: "MUG", quantity: 1 }],
+      },
+    ]);
+    await engine.ingest("acme", "shopify", delivery("o-1", [order("1001", "placed")]));
+    expect(await engine.heldOrders("acme")).toMatchObject([
+      { orderId: "1001", lines: [{ sku: "MUG", locationId: "main", quantity: 1 }] },
+    ]);
+    await engine.applyEvents("acme", [
+      {
+        type: "stock.received",
+        id: "r-1",
+        at: 3,
+        locationId: "mall",
+        lines: [{ sku: "MUG", quantity: 1 }],
+        wasIncoming: false,
+      },
+    ]);
+    await engine.resolveHeldOrder("acme", {
+      channelId: "shopify",
+      orderId: "1001",
+      action: "record",
+    });
+    await engine.idle();
+    expect(sales).toMatchObject([{ orderId: "1001", locationId: "mall" }]);
+    const why = await engine.explain("acme", { channelId: "shopify", listingId: "MUG" });
+    expect(why.quantity).toBe(0);
+    expect(channel.shows.get("MUG")).toBe(0);
+    await engine.stop();
+  });
+});
