@@ -166,6 +166,8 @@ export class QueueDispatcher {
       const deadline = request.now + o.leaseMs - leaseMarginMs(o.leaseMs);
       const controller = new AbortController();
       Object.defineProperty(controller.signal, DEADLINE, { value: deadline });
+      // Leased while stopping: the batch goes back at once.
+      if (!this.#running) controller.abort(cutShortError("stopped", o.queue));
       this.#inFlight.add(controller);
       void this.#batches.add(async () => {
         const timer = setTimeout(

@@ -472,6 +472,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let running = false;
   /** The start in flight, which a second `start()` shares. */
   let starting: Promise<void> | undefined;
+  /** The stop in flight: a `start()` meanwhile waits for it, a second `stop()` shares it. */
+  let stopping: Promise<void> | undefined;
   /** Aborted by `stop()`: every poll's and every start's role calls take its signal. */
   let life = new AbortController();
   const polls = new Set<Promise<void>>();
@@ -756,6 +758,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         urgent: entry.urgent,
       };
     };
+    if (call.signal.aborted) {
+      await failBatch(tenant, publisher.channelId, entries, call.signal.reason);
+      return;
+    }
     const fresh = entries.filter((e) => (e.payload as QuantityPayload).receipt === undefined);
     const confirming = entries.filter((e) => (e.payload as QuantityPayload).receipt !== undefined);
     const outcomes: { entry: OutboxEntry; outcome: PublishOutcome }[] = [];
@@ -1170,6 +1176,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     store,
     start() {
       if (starting !== undefined) return starting;
+      if (stopping !== undefined) return stopping.then(() => engine.start());
       if (running) return Promise.resolve();
       running = true;
       life = new AbortController();
@@ -1192,11 +1199,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       })();
       return starting;
     },
-    async stop() {
+    stop() {
+      if (stopping !== undefined) return stopping;
       life.abort(cutShortError("stopped"));
-      await starting?.catch(() => undefined);
-      await halt();
-      if (ownsStore) await store.close();
+      stopping = (async () => {
+        try {
+          await starting?.catch(() => undefined);
+          await halt();
+          if (ownsStore) await store.close();
+        } finally {
+          stopping = undefined;
+        }
+      })();
+      return stopping;
     },
     handleWebhook,
     ingest: (tenantId, source, delivery) => ingestDelivery(tenantOf(tenantId), source, delivery),

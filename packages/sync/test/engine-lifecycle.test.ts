@@ -142,6 +142,25 @@ describe("start and stop", () => {
     expect(await store.cursor("acme", "stock")).toBe("1");
     await engine.stop();
   });
+
+  it("runs a start called while a stop is under way once the stop is done, and the engine ends running", async () => {
+    const web = fakeChannel("web");
+    const store = createMemoryStore();
+    const engine = createSyncEngine({
+      store,
+      tenants: [{ id: "acme", catalog, channels: [web.publisher] }],
+      dispatch: quick,
+      polling: noPolls,
+    });
+    await engine.start();
+    const stopping = engine.stop();
+    const restarting = engine.start();
+    await Promise.all([stopping, restarting]);
+    await engine.applyEvents("acme", fullSnapshot(3));
+    await engine.idle({ timeoutMs: 2_000 });
+    expect(web.shows.get("MUG")).toBe(6);
+    await engine.stop();
+  });
 });
 
 /** A sales sink in memory that records each call with its options. */
