@@ -190,8 +190,13 @@ export function settlePosition(position: Position, horizon: number): Position {
   return draft;
 }
 
-/** A position the ledger may change: only ever a fresh copy or one the {@link Ledger} owns. */
-type Draft = { -readonly [K in keyof Position]: Position[K] };
+/**
+ * A position the ledger may change: only ever a fresh copy or one the {@link Ledger} owns.
+ * Its seen list is always there.
+ */
+type Draft = { -readonly [K in Exclude<keyof Position, "seen">]: Position[K] } & {
+  seen: readonly SeenEvent[];
+};
 
 /** A shallow copy in the one shape every position has (arrays are replaced, never changed). */
 function copyOf(p: Position): Draft {
@@ -224,7 +229,7 @@ const NOTHING_SEEN: readonly SeenEvent[] = Object.freeze([]);
 
 /** The seen list of a position; one stored before the list existed has none. */
 function seenOf(p: Position): readonly SeenEvent[] {
-  return (p as { readonly seen?: readonly SeenEvent[] }).seen ?? NOTHING_SEEN;
+  return p.seen ?? NOTHING_SEEN;
 }
 
 /**

@@ -85,9 +85,9 @@ export interface Position {
   readonly journal: readonly JournalEntry[];
   /**
    * The other events applied here, sorted by id: with the journal, every event id the
-   * position recognises. A position stored before this field existed reads as none.
+   * position recognises. Absent reads as none (a position stored before it existed).
    */
-  readonly seen: readonly SeenEvent[];
+  readonly seen?: readonly SeenEvent[];
   readonly settled: SettledTotals;
   /** The last `safety-stock.set` applied, for last-writer-wins ordering. */
   readonly safetySetBy: { readonly at: number; readonly eventId: string } | undefined;

@@ -101,9 +101,9 @@ describe("ledger", () => {
     });
     // A second settlement forgets the ids of events at or before the first one's horizon.
     const twice = settlePosition(once, 8);
-    expect(twice.seen.map((s) => s.eventId)).toEqual([]);
+    expect(twice.seen?.map((s) => s.eventId)).toEqual([]);
     const later = settlePosition(twice, 10);
-    expect(later.seen.map((s) => s.eventId)).toEqual(["s2"]);
+    expect(later.seen?.map((s) => s.eventId)).toEqual(["s2"]);
   });
 
   it("lets a count win over deltas before it and not over those after it, in any arrival order", () => {
