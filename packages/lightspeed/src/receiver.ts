@@ -232,20 +232,27 @@ export function createLightspeedWebhookReceiver(
 
 /**
  * Runs a read of the store for a webhook. A failed read is no fault of the webhook: its
- * error is made retryable, so that the webhook is answered with a 503 and sent again.
+ * error is made retryable, so that the webhook is answered with a 503 and sent again, and
+ * a malformed answer is a `BAD_RESPONSE` (a `VALIDATION` error would read as a malformed
+ * delivery).
  */
 async function fromStore<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (!isOmnistockError(error) || error.retryable) throw error;
-    throw new OmnistockError(error.code, error.message, {
-      cause: error,
-      retryable: true,
-      platform: "lightspeed",
-      ...(error.status === undefined ? {} : { status: error.status }),
-      details: error.details,
-    });
+    if (!isOmnistockError(error) || (error.retryable && error.code !== "VALIDATION")) throw error;
+    throw new OmnistockError(
+      error.code === "VALIDATION" ? "BAD_RESPONSE" : error.code,
+      error.message,
+      {
+        cause: error,
+        retryable: true,
+        platform: "lightspeed",
+        ...(error.status === undefined ? {} : { status: error.status }),
+        issues: error.issues,
+        details: error.details,
+      },
+    );
   }
 }
 

@@ -183,3 +183,34 @@ describe("Lightspeed catalogue", () => {
 function signedWebhookFor(secret: string, payload: Record<string, unknown>) {
   return signedWebhook(secret, "inventory.update", { version: 1, ...payload });
 }
+
+describe("Lightspeed receiver reading the catalogue", () => {
+  it("answers a catalogue read that fails (even with a malformed answer) as retryable, so Lightspeed sends the webhook again", async () => {
+    let broken = true;
+    const setup = inProcessStore({
+      intercept: (request) =>
+        broken && new URL(request.url).pathname === "/api/2.0/products"
+          ? Promise.resolve(jsonAnswer({ data: [{ sku: "no id" }], version: { min: 1, max: 1 } }))
+          : undefined,
+    });
+    const { control, credentials } = setup.store;
+    const main = control.addOutlet("Main Street").id;
+    const mug = control.addProduct({ sku: "MUG-RED" }).id;
+    const receiver = createLightspeedWebhookReceiver({
+      client: setup.client,
+      secrets: [credentials.clientSecret],
+      clock: () => setup.time.now,
+    });
+    const level = signedWebhook(credentials.clientSecret, "inventory.update", {
+      product_id: mug,
+      outlet_id: main,
+      count: 4,
+      version: 9,
+    });
+    const failed = await receiver.tryReceive(level);
+    expect(!failed.ok && failed.error).toMatchObject({ code: "BAD_RESPONSE", retryable: true });
+    expect(!failed.ok && failed.error.message).toContain("data[0].id");
+    broken = false;
+    expect((await receiver.receive(level)).events).toMatchObject([{ sku: "MUG-RED", onHand: 4 }]);
+  });
+});
