@@ -84,11 +84,11 @@ export function admitEvents(catalog: Catalog, input: unknown, what: string): Sto
  *   `orders` or `levels`.
  */
 export function admitDelivery(catalog: Catalog, input: unknown, what: string): AdmittedDelivery {
-  parseWith(deliverySchema, input, what);
-  // The schema passed: the input has the types its interface promises.
+  const { events } = parseWith(deliverySchema, input, what);
+  // The schema passed: the orders and levels have the types their interfaces promise.
   const delivery = input as AdmittedDelivery;
   return {
-    events: prepare(catalog, delivery.events, ["events"], what),
+    events: prepare(catalog, events, ["events"], what),
     orders: delivery.orders,
     levels: delivery.levels,
   };

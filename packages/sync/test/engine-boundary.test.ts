@@ -2,6 +2,7 @@ import {
   type ChannelOrder,
   isOmnistockError,
   OmnistockError,
+  type SalesOrderSink,
   type StockEvent,
   type StockRead,
   type WebhookDelivery,
@@ -234,6 +235,48 @@ describe("events at the boundary", () => {
     expect(notADelivery.code).toBe("VALIDATION");
     const notATimeout = await rejection(engine.idle({ timeoutMs: "soon" as never }));
     expect(notATimeout.issues.map((i) => i.path.join("."))).toEqual(["timeoutMs"]);
+    await engine.stop();
+  });
+});
+
+describe("a sales sink's own events", () => {
+  it("are checked too: a sale's event at a location the catalog does not know parks the task and stores nothing of it", async () => {
+    const events: SyncEvent[] = [];
+    const sink: SalesOrderSink = {
+      platform: "lightspeed",
+      recordSale: async (s) => ({
+        saleId: "sale-1",
+        created: true,
+        events: [{ ...sale("lightspeed:sale:1", "MUG", 1, "attic"), orderRef: `web:${s.orderId}` }],
+      }),
+      voidSale: async () => undefined,
+      recordReturn: async (r) => ({ saleId: r.returnId, created: true }),
+    };
+    const store = createMemoryStore();
+    const engine = createSyncEngine({
+      store,
+      tenants: [{ id: "acme", catalog, salesSink: sink }],
+      onEvent: (e) => events.push(e),
+      dispatch: { minBackoffMs: 1, maxBackoffMs: 5, idleMs: 5 },
+      polling: { stockEveryMs: 0, ordersEveryMs: 0 },
+    });
+    await engine.applyEvents("acme", fullSnapshot());
+    await engine.start();
+    const order: ChannelOrder = {
+      eventId: "web:1:placed",
+      channelId: "web",
+      orderId: "1",
+      at: 5,
+      status: "placed",
+      lines: [{ listingId: "MUG", quantity: 1 }],
+    };
+    await engine.ingest("acme", "webhook:web", delivery("o1", { orders: [order] }));
+    await engine.idle();
+    const parked = await store.parked("acme");
+    expect(parked.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/^MAPPING_MISSING: .*attic/),
+    ]);
+    expect((await store.positions("acme")).some((p) => p.locationId === "attic")).toBe(false);
     await engine.stop();
   });
 });
