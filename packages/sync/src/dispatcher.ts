@@ -165,7 +165,7 @@ export class QueueDispatcher {
       this.#leasedAt = o.clock();
       const deadline = request.now + o.leaseMs - leaseMarginMs(o.leaseMs);
       const controller = new AbortController();
-      Object.defineProperty(controller.signal, DEADLINE, { value: deadline });
+      Object.defineProperty(controller.signal, DEADLINE, { value: deadline, configurable: true });
       // Leased while stopping: the batch goes back at once.
       if (!this.#running) controller.abort(cutShortError("stopped", o.queue));
       this.#inFlight.add(controller);
