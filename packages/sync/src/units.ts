@@ -630,7 +630,8 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
 
   // The channel's own orders: each lowers the channel's own count, which explains a level
   // it announced before the order reached us, or one it announces after.
-  const heal = new Set<string>();
+  /** Listings whose channel shows less than planned by its own count: written back. */
+  const heal = new Map<string, { ref: ListingRef; shown: number }>();
   for (const [key, { ref, units }] of ordered) {
     const state = states.get(key);
     if (state === undefined) continue;
@@ -645,10 +646,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
         short: short === undefined || left === 0 ? undefined : { ...short, units: left },
       }),
     );
-    if (short !== undefined && left === 0) {
-      heal.add(key);
-      rewrite.set(key, ref);
-    }
+    if (short !== undefined && left === 0) heal.set(key, { ref, shown: short.shown });
   }
 
   let planned = 0;
@@ -674,8 +672,6 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     const target = intended(key);
     if (written.has(key) || state === undefined || target === undefined) continue;
     if (!context.publishing.has(ref.channelId)) continue;
-    // A shortfall its order explained is written back only where the channel shows less.
-    if (heal.has(key) && (state.published === undefined || state.published >= target)) continue;
     replan(key, target);
     outbox.push(quantityWrite(ref, target, false, now, seenAt));
     queues.add(ref.channelId);
@@ -691,29 +687,27 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     if (state === undefined) continue;
     const shown = level.quantity;
     const flight = state.inFlight;
+    const target = intended(key);
     // A lower level no order came to explain before the channel spoke again was an edit.
     if (flight?.short !== undefined)
       drifts.push({ ref, shown: flight.short.shown, planned: flight.short.planned });
     // Each announcement is the channel's count from here on: its orders before it are in it.
-    const sent = shown === state.planned ? [] : (flight?.sent ?? []);
-    const known = [state.published, state.planned, ...sent].filter((v) => v !== undefined);
-    if (known.includes(shown)) {
+    const sent = shown === target ? [] : (flight?.sent ?? []);
+    const ordered = flight?.ordered ?? 0;
+    /** Whether the channel may show this by a value it was written, less its own orders. */
+    const reflects = (values: readonly (number | undefined)[]) =>
+      values.some((v) => v !== undefined && shown <= v && shown >= v - ordered);
+    // `planned` differs from `published` only while a write of it is in the outbox.
+    const writing = state.planned !== undefined && state.planned !== state.published;
+    if (
+      shown === target ||
+      (target !== undefined && shown < target && reflects([state.published, target, ...sent])) ||
+      // More than planned is an echo only while the write that lowers it is on its way.
+      (target !== undefined && shown > target && writing && reflects([state.published, ...sent]))
+    ) {
       echoes.push({ ref, quantity: shown });
       if (flight !== undefined) setState(key, withFlight(state.published, state.planned, { sent }));
-      continue;
-    }
-    const target = intended(key);
-    const orderedUnits = flight?.ordered ?? 0;
-    if (known.some((v) => shown < v && shown >= v - orderedUnits)) {
-      // The channel took its own orders off a value it was sent: no edit.
-      echoes.push({ ref, quantity: shown });
-      setState(key, withFlight(shown, state.planned, { sent }));
-      if (target !== undefined && shown < target && !written.has(key)) {
-        replan(key, target);
-        outbox.push(quantityWrite(ref, target, false, now, seenAt));
-        queues.add(ref.channelId);
-        planned++;
-      }
+      if (target !== undefined && shown < target && !writing) heal.set(key, { ref, shown });
       continue;
     }
     if (target !== undefined && shown < target) {
@@ -721,7 +715,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       // its level before the order). Wait for it; the next announcement reports it if not.
       setState(
         key,
-        withFlight(shown, target, {
+        withFlight(state.published, state.planned, {
           sent,
           short: { shown, planned: target, units: target - shown },
         }),
@@ -737,6 +731,21 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       queues.add(ref.channelId);
       planned++;
     }
+  }
+
+  // A channel whose own count ends below the plan (a buffer rounded its order away) is
+  // written the plan, unless a write is on its way already.
+  const writtenNow = new Set(outbox.map((entry) => entry.key));
+  for (const [key, { ref, shown }] of heal) {
+    const state = states.get(key);
+    const target = intended(key);
+    if (state === undefined || target === undefined || shown >= target) continue;
+    if (writtenNow.has(key) || !context.publishing.has(ref.channelId)) continue;
+    if (state.planned !== undefined && state.planned !== state.published) continue;
+    replan(key, target);
+    outbox.push(quantityWrite(ref, target, false, now, seenAt));
+    queues.add(ref.channelId);
+    planned++;
   }
 
   const cursor = parts.findLast((p) => p.input.cursor !== undefined)?.input.cursor;

@@ -215,6 +215,25 @@ describe("drift alerts", () => {
     await engine.stop();
   });
 
+  it("sets back a channel that shows more than planned though it showed that number before: a cancellation puts units back on sale", async () => {
+    const { engine, channel, order, announce, drifts } = setup();
+    await engine.start();
+    await engine.applyEvents("acme", [counted(1, 1)]);
+    await engine.idle();
+    // Shopify takes an order for the last unit and announces 0 before anything reaches us.
+    await announce(0);
+    await engine.applyEvents("acme", [sale("counter-1", 1)]);
+    await order("1001", 1);
+    await engine.idle();
+    expect(channel.shows.get("MUG")).toBe(0);
+    // The order is cancelled on Shopify, which puts the unit back on sale.
+    await announce(1);
+    await engine.idle();
+    expect(channel.shows.get("MUG")).toBe(0);
+    expect(drifts()).toMatchObject([{ shown: 1, planned: 0 }]);
+    await engine.stop();
+  });
+
   it("reports a lower level no order explains, with the channel's next announcement", async () => {
     const { engine, channel, announce, drifts } = setup();
     await engine.start();
