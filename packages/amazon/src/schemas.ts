@@ -1,3 +1,4 @@
+import { MAX_EVENT_QUANTITY } from "@omnistock/core";
 import { z } from "zod";
 
 /**
@@ -10,11 +11,12 @@ const text = z.string().min(1);
 const count = z.number().int().nonnegative();
 
 /**
- * The largest quantity the adapter takes from Amazon. Amazon documents quantities as
- * non-negative integers with no upper bound; a billion units is far beyond any listing,
- * so a larger number is a broken payload, not stock.
+ * The largest quantity the adapter takes from Amazon: Omnistock's bound on any quantity,
+ * core's `MAX_EVENT_QUANTITY` (one billion). Amazon documents quantities as non-negative
+ * integers with no upper bound; a billion units is far beyond any listing, so a larger
+ * number is a broken payload, not stock.
  */
-export const AMAZON_MAX_QUANTITY = 1_000_000_000;
+export const AMAZON_MAX_QUANTITY = MAX_EVENT_QUANTITY;
 
 // A quantity Amazon reports: a whole number from 0 to the bound, never a string (Amazon's
 // models give integers); anything else is an issue at its path.

@@ -41,7 +41,7 @@ export function arbitraryBody(valid: readonly unknown[]): fc.Arbitrary<string> {
       .map(([path, raw]) => replaced(base, path, raw)),
   );
   const nested = fc
-    .tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom(["[", "]"], ['{"a":', "}"]))
+    .tuple(fc.integer({ min: 1, max: 5_000 }), fc.constantFrom(["[", "]"], ['{"a":', "}"]))
     .map(([depth, [open, close]]) => `${open.repeat(depth)}1${close.repeat(depth)}`);
   return fc.oneof(
     { arbitrary: mutated, weight: 6 },

@@ -141,6 +141,8 @@ export interface BigCommerceClient {
 
 /** The most items BigCommerce takes in one inventory adjustment. */
 export const MAX_ADJUSTMENT_ITEMS = 2_000;
+/** The most a level may be at one location. */
+export const MAX_QUANTITY = 2_147_483_647;
 
 const CATALOG_PAGE = 250;
 const INVENTORY_PAGE = 1_000;

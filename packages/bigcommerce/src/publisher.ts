@@ -19,9 +19,10 @@ import {
   type AbsoluteAdjustmentItem,
   type BigCommerceClient,
   MAX_ADJUSTMENT_ITEMS,
+  MAX_QUANTITY,
 } from "./client.js";
 import { type BigCommerceLocationOptions, createLocationMap, levelsFrom } from "./locations.js";
-import { type BigCommerceInventoryTracking, MAX_QUANTITY, problemSchema } from "./schemas.js";
+import { type BigCommerceInventoryTracking, problemSchema } from "./schemas.js";
 
 /** A BigCommerce variant as Omnistock maps it: the SKU is the listing id. */
 export interface BigCommerceListing {

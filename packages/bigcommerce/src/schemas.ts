@@ -1,3 +1,4 @@
+import { MAX_EVENT_QUANTITY } from "@omnistock/core";
 import { z } from "zod";
 
 /**
@@ -9,16 +10,18 @@ import { z } from "zod";
 const id = z.number().int().nonnegative();
 
 /**
- * The most a level may be at one location: BigCommerce documents inventory levels from 0
- * to 2,147,483,647 and refuses more. Every quantity the adapter reads is held to it.
+ * The largest quantity the adapter takes from BigCommerce: Omnistock's bound on any
+ * quantity, core's `MAX_EVENT_QUANTITY` (one billion). BigCommerce documents levels up to
+ * 2,147,483,647 (`MAX_QUANTITY`, what a publish may set), but a count beyond a billion
+ * units of one SKU is a broken answer, not stock, and Omnistock could not record it.
  */
-export const MAX_QUANTITY = 2_147_483_647;
+export const BIGCOMMERCE_MAX_QUANTITY = MAX_EVENT_QUANTITY;
 
 // Quantities are integers in BigCommerce's API, never strings. Units ordered, shipped,
-// refunded and on hand are not negative; available to sell (on hand less safety stock)
-// may be.
-const units = z.number().int().min(0).max(MAX_QUANTITY);
-const signedUnits = z.number().int().min(-MAX_QUANTITY).max(MAX_QUANTITY);
+// refunded and on hand are not negative (BigCommerce documents levels from 0); available
+// to sell (on hand less safety stock) may be.
+const units = z.number().int().min(0).max(BIGCOMMERCE_MAX_QUANTITY);
+const signedUnits = z.number().int().min(-BIGCOMMERCE_MAX_QUANTITY).max(BIGCOMMERCE_MAX_QUANTITY);
 
 /** `meta.pagination` of a v3 collection. */
 export const paginationSchema = z.object({

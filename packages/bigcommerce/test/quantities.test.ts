@@ -1,6 +1,9 @@
 import type { WebhookResult } from "@omnistock/core";
 import { describe, expect, it } from "vitest";
-import { createBigCommerceWebhookReceiver, MAX_QUANTITY } from "../src/index.js";
+import { BIGCOMMERCE_MAX_QUANTITY, createBigCommerceWebhookReceiver } from "../src/index.js";
+
+const MAX_QUANTITY = BIGCOMMERCE_MAX_QUANTITY;
+
 import { fakeStoreClient, NOW, signedDelivery, WEBHOOK_SECRET, webhookBody } from "./support.js";
 
 /** JSON text of `value` with the placeholder string `"@Q"` replaced by a raw JSON token. */
@@ -20,7 +23,7 @@ const NEVER = [
   String(MAX_QUANTITY + 1),
   String(-MAX_QUANTITY - 1),
 ];
-/** Units ordered, shipped, refunded, on hand: 0 to MAX_QUANTITY. */
+/** Units ordered, shipped, refunded, on hand: 0 to BIGCOMMERCE_MAX_QUANTITY. */
 const UNITS: readonly (readonly [string, boolean])[] = [
   ...["0", "7", String(MAX_QUANTITY)].map((t) => [t, true] as const),
   ...["-1", ...NEVER].map((t) => [t, false] as const),

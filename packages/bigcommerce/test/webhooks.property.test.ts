@@ -1,9 +1,12 @@
 import { isOmnistockError } from "@omnistock/core";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { createBigCommerceWebhookReceiver, MAX_QUANTITY } from "../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { BIGCOMMERCE_MAX_QUANTITY, createBigCommerceWebhookReceiver } from "../src/index.js";
 import { arbitraryBody } from "./bodies.js";
 import { fakeStoreClient, NOW, signedDelivery, WEBHOOK_SECRET } from "./support.js";
+
+// A thousand bodies, some nested thousands deep, on a machine that may be busy.
+vi.setConfig({ testTimeout: 60_000 });
 
 const receiver = createBigCommerceWebhookReceiver({
   client: fakeStoreClient(),
@@ -52,15 +55,14 @@ describe("BigCommerce webhook receiver, any body", () => {
           for (const line of order.lines) {
             expect(Number.isSafeInteger(line.quantity)).toBe(true);
             expect(line.quantity).toBeGreaterThan(0);
-            expect(line.quantity).toBeLessThanOrEqual(MAX_QUANTITY);
+            expect(line.quantity).toBeLessThanOrEqual(BIGCOMMERCE_MAX_QUANTITY);
           }
         }
         for (const level of result.delivery.levels) {
           expect(Number.isSafeInteger(level.quantity)).toBe(true);
-          expect(Math.abs(level.quantity)).toBeLessThanOrEqual(MAX_QUANTITY);
+          expect(Math.abs(level.quantity)).toBeLessThanOrEqual(BIGCOMMERCE_MAX_QUANTITY);
         }
       }),
-      { numRuns: 1_000 },
     );
   });
 });

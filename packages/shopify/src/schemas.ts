@@ -11,7 +11,8 @@ const gid = z.string().min(1);
 /**
  * The largest quantity Shopify keeps: its inventory mutations refuse more than a billion
  * units (`INVALID_QUANTITY_TOO_HIGH`) or less than minus a billion (`INVALID_QUANTITY_TOO_LOW`).
- * A quantity beyond it is a broken payload, never stock.
+ * A quantity beyond it is a broken payload, never stock. It is also Omnistock's own bound
+ * on a quantity (core's `MAX_EVENT_QUANTITY`).
  */
 export const SHOPIFY_MAX_QUANTITY = 1_000_000_000;
 
