@@ -436,8 +436,7 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       const candidates = candidatesOf(catalog, order);
       const routing = routeOrder({ lines: demand, candidates, available });
       const assignments: Assignment[] = [...routing.assignments];
-      const hold =
-        routing.unfilled.length > 0 && (context.oversold?.[order.channelId] ?? "hold") === "hold";
+      const hold = routing.unfilled.length > 0 && policyOf(context, order.channelId) === "hold";
       if (routing.unfilled.length > 0) {
         // The channel sold these units already: commit them where they would have come
         // from, so every other channel drops to what is really left.
@@ -628,10 +627,10 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
     setState(key, withFlight(state?.published, quantity, { ...flight, sent }));
   };
 
+  /** Listings whose channel shows less than planned by its own count: written back below. */
+  const heal = new Map<string, { ref: ListingRef; shown: number }>();
   // The channel's own orders: each lowers the channel's own count, which explains a level
   // it announced before the order reached us, or one it announces after.
-  /** Listings whose channel shows less than planned by its own count: written back. */
-  const heal = new Map<string, { ref: ListingRef; shown: number }>();
   for (const [key, { ref, units }] of ordered) {
     const state = states.get(key);
     if (state === undefined) continue;
@@ -806,6 +805,14 @@ function withFlight(
   return Object.keys(inFlight).length === 0
     ? { published, planned }
     : { published, planned, inFlight };
+}
+
+/** A channel's oversold policy: its own entry in the tenant's, or `hold`. */
+function policyOf(context: UnitContext, channelId: string): OversoldPolicy {
+  const policies = context.oversold;
+  return policies !== undefined && Object.hasOwn(policies, channelId)
+    ? (policies[channelId] as OversoldPolicy)
+    : "hold";
 }
 
 /** An order record without its hold. */
