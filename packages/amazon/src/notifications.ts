@@ -72,6 +72,14 @@ export interface AmazonNotificationReceiverOptions {
   readonly signatureHeader?: string;
 }
 
+/**
+ * What {@link createAmazonNotificationReceiver} must be told about signatures: its `secrets`, or
+ * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
+ */
+export type AmazonReceiverSigning =
+  | { readonly secrets: string | readonly string[] }
+  | { readonly allowUnsigned: true };
+
 /** The warning of a {@link createAmazonNotificationReceiver} that takes unsigned notifications. */
 export interface AmazonReceiverWarning {
   /** `UNSIGNED_WEBHOOKS`: the receiver takes notifications without verifying them. */
@@ -145,7 +153,7 @@ export function signAmazonNotification(secret: string, body: string): string {
  * ```
  */
 export function createAmazonNotificationReceiver(
-  options: AmazonNotificationReceiverOptions,
+  options: AmazonNotificationReceiverOptions & AmazonReceiverSigning,
 ): WebhookReceiver {
   parseWith(optionsSchema, options, "Amazon notification receiver options", {
     platform: "amazon",

@@ -37,14 +37,18 @@ const errorOf = (result: WebhookResult) => {
 
 describe("Amazon notification receiver: secrets", () => {
   it("refuses to be built without secrets unless allowUnsigned is true, naming secrets", () => {
-    for (const options of [
+    // What a JavaScript caller, whom the types do not stop, might pass.
+    const refused: unknown[] = [
       { channelId: "amazon-us" },
       { channelId: "amazon-us", secrets: [] },
       { channelId: "amazon-us", allowUnsigned: false },
-    ]) {
+    ];
+    for (const options of refused) {
       let thrown: unknown;
       try {
-        createAmazonNotificationReceiver(options);
+        createAmazonNotificationReceiver(
+          options as Parameters<typeof createAmazonNotificationReceiver>[0],
+        );
       } catch (error) {
         thrown = error;
       }

@@ -85,6 +85,14 @@ export interface BigCommerceWebhookReceiverOptions
   readonly clock?: () => number;
 }
 
+/**
+ * What {@link createBigCommerceWebhookReceiver} must be told about signatures: its `secrets`, or
+ * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
+ */
+export type BigCommerceReceiverSigning =
+  | { readonly secrets: string | readonly string[] }
+  | { readonly allowUnsigned: true };
+
 /** The warning of a {@link createBigCommerceWebhookReceiver} that takes unsigned deliveries. */
 export interface BigCommerceReceiverWarning {
   /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
@@ -153,7 +161,7 @@ const productBodySchema = z.object({ data: productInventoryWebhookDataSchema });
  * ```
  */
 export function createBigCommerceWebhookReceiver(
-  options: BigCommerceWebhookReceiverOptions,
+  options: BigCommerceWebhookReceiverOptions & BigCommerceReceiverSigning,
 ): WebhookReceiver {
   parseWith(optionsSchema, options, "BigCommerce webhook receiver options", {
     platform: "bigcommerce",

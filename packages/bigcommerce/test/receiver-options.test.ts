@@ -8,16 +8,20 @@ const clock = () => NOW;
 
 describe("BigCommerce webhook receiver: secrets", () => {
   it("refuses to be built without secrets unless allowUnsigned is true, naming secrets", () => {
-    for (const options of [
+    // What a JavaScript caller, whom the types do not stop, might pass.
+    const refused: unknown[] = [
       { client, channelId: "bigcommerce" },
       { client, channelId: "bigcommerce", secrets: [] },
       { client, channelId: "bigcommerce", allowUnsigned: false },
-      // The option's name before 0.x: refused, so an upgrade cannot leave it unverified.
+      // The option's former name: refused, so an upgrade cannot leave it unverified.
       { client, channelId: "bigcommerce", clientSecret: "s" },
-    ]) {
+    ];
+    for (const options of refused) {
       let thrown: unknown;
       try {
-        createBigCommerceWebhookReceiver(options);
+        createBigCommerceWebhookReceiver(
+          options as Parameters<typeof createBigCommerceWebhookReceiver>[0],
+        );
       } catch (error) {
         thrown = error;
       }

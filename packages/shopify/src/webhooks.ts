@@ -67,6 +67,14 @@ export interface ShopifyWebhookReceiverOptions {
   readonly mapping?: ShopifyMapping;
 }
 
+/**
+ * What {@link createShopifyWebhookReceiver} must be told about signatures: its `secrets`, or
+ * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
+ */
+export type ShopifyReceiverSigning =
+  | { readonly secrets: string | readonly string[] }
+  | { readonly allowUnsigned: true };
+
 /** The warning of a {@link createShopifyWebhookReceiver} that takes unsigned deliveries. */
 export interface ShopifyReceiverWarning {
   /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
@@ -140,7 +148,7 @@ function headerError(header: string, message: string): OmnistockError {
  * ```
  */
 export function createShopifyWebhookReceiver(
-  options: ShopifyWebhookReceiverOptions,
+  options: ShopifyWebhookReceiverOptions & ShopifyReceiverSigning,
 ): WebhookReceiver {
   parseWith(optionsSchema, options, "Shopify webhook receiver options", { platform: "shopify" });
   const { channelId, mapping, secrets } = options;

@@ -19,15 +19,17 @@ const headers = (secret: string) =>
 
 describe("Shopify webhook receiver: secrets", () => {
   it("refuses to be built without secrets unless allowUnsigned is true, naming secrets", () => {
-    for (const options of [
+    // What a JavaScript caller, whom the types do not stop, might pass.
+    const refused: unknown[] = [
       { channelId: "shopify-eu" },
       { channelId: "shopify-eu", secrets: [] },
       { channelId: "shopify-eu", secrets: "" },
       { channelId: "shopify-eu", allowUnsigned: false },
-    ]) {
+    ];
+    for (const options of refused) {
       let thrown: unknown;
       try {
-        createShopifyWebhookReceiver(options);
+        createShopifyWebhookReceiver(options as Parameters<typeof createShopifyWebhookReceiver>[0]);
       } catch (error) {
         thrown = error;
       }
