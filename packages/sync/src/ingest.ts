@@ -125,11 +125,16 @@ function refusal(error: OmnistockError): Response {
   if (error.code === "SIGNATURE")
     return json(401, { error: "SIGNATURE", message: "The signature does not verify" });
   if (error.code === "VALIDATION" && error.status === undefined)
-    return json(400, { error: "VALIDATION", message: error.message });
+    return json(400, { error: "VALIDATION", message: clipped(error.message) });
   return error.retryable
     ? json(503, { error: error.code, message: "The delivery could not be handled now; retry" })
     : json(500, { error: error.code, message: "The delivery could not be handled" });
 }
+
+/** At most this much of a validation message is answered: a body can break in many places. */
+const MAX_MESSAGE = 1_000;
+const clipped = (message: string) =>
+  message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`;
 
 function decodeSegment(segment: string): string | undefined {
   try {

@@ -275,6 +275,22 @@ describe("webhook answers", () => {
     });
   });
 
+  it("answers a delivery broken in thousands of places with a bounded message", async () => {
+    const error = validationError(
+      "Shopify webhook",
+      Array.from({ length: 10_000 }, (_, i) => ({
+        path: ["line_items", i, "quantity"],
+        message: "expected a number",
+      })),
+    );
+    const { engine } = engineWith({ shop: refusing(error) });
+    const response = await engine.handleWebhook(post("/webhooks/acme/shop"));
+    expect(response.status).toBe(400);
+    const { message } = (await response.json()) as { message: string };
+    expect(message).toContain("line_items[0].quantity");
+    expect(message.length).toBeLessThanOrEqual(1_001);
+  });
+
   it("answers a bad signature with 401 and a generic message", async () => {
     const error = new OmnistockError("SIGNATURE", "HMAC under secret #2 of 3 does not match", {
       platform: "shopify",
