@@ -94,7 +94,7 @@ await Promise.all([
 // pace (the soak test and the crash test lean on them).
 await engine.idle({ timeoutMs: 120_000 });
 
-const verdict = verifyWorld(world);
+const verdict = verifyWorld(world, await engine.heldOrders(TENANT));
 const metrics = engine.metrics();
 const parked = await store.parked(TENANT);
 
@@ -115,7 +115,7 @@ console.log(
   `Events applied: ${metrics.applied} · duplicates dropped: ${metrics.duplicates} · own echoes recognised: ${echoes}`,
 );
 console.log(
-  `Channel orders recorded as Lightspeed sales: ${verdict.ordersRecorded} of ${world.ordered.orders} (${verdict.channelSales} sales, doubled: ${verdict.doubledSales.length})`,
+  `Channel orders recorded as Lightspeed sales: ${verdict.ordersRecorded} of ${world.ordered.orders} (${verdict.channelSales} sales, doubled: ${verdict.doubledSales.length}) · held for a person, no stock to cover them: ${verdict.ordersHeld}`,
 );
 console.log(
   `Refunds: ${world.ordered.refunded}, restocked ${world.ordered.restocked} · recorded as Lightspeed returns: ${verdict.returnsRecorded}`,
@@ -161,7 +161,7 @@ console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
 const ok =
   verdict.mismatches.length === 0 &&
   verdict.doubledSales.length === 0 &&
-  verdict.ordersRecorded === world.ordered.orders &&
+  verdict.ordersRecorded + verdict.ordersHeld === world.ordered.orders &&
   verdict.returnsRecorded === world.ordered.restocked &&
   verdict.oversoldUnits === 0 &&
   parked.length === 0;

@@ -3,6 +3,7 @@
  * the system of record — alone, and the checks that compare the sandboxes with it.
  */
 import { allocate, compileCatalog, StockLevels } from "@omnistock/core";
+import type { HeldOrder } from "@omnistock/sync";
 import type { World } from "./world.js";
 
 /** One channel quantity that differs from what Lightspeed's stock implies. */
@@ -27,14 +28,16 @@ export interface Verdict {
   readonly returnsRecorded: number;
   /** Units sold that Lightspeed did not have: levels below zero, summed. */
   readonly oversoldUnits: number;
+  /** Channel orders no stock covered, held for a person: committed, never sold in Lightspeed. */
+  readonly ordersHeld: number;
 }
 
 /**
  * Compares every channel with the allocation of Lightspeed's levels (nothing is in flight
- * once the engine is idle, so the levels are the whole truth), and checks that no channel
- * order became two sales.
+ * once the engine is idle, so the levels are the whole truth, less what the `held` orders
+ * keep committed), and checks that no channel order became two sales.
  */
-export function verifyWorld(world: World): Verdict {
+export function verifyWorld(world: World, held: readonly HeldOrder[] = []): Verdict {
   const { description } = world;
   const catalog = compileCatalog(description.catalog);
   const outletIds = description.lightspeed.outlets.map((o) => o.id);
@@ -44,7 +47,11 @@ export function verifyWorld(world: World): Verdict {
     for (const outletId of outletIds) {
       const level = world.inventory(sku, outletId);
       if (level < 0) oversoldUnits -= level;
-      stock.set(sku, outletId, level);
+      const committed = held
+        .flatMap((order) => order.lines)
+        .filter((line) => line.sku === sku && line.locationId === outletId)
+        .reduce((sum, line) => sum + line.quantity, 0);
+      stock.set(sku, outletId, level - committed);
     }
   }
   const allocation = allocate(catalog, stock);
@@ -77,5 +84,6 @@ export function verifyWorld(world: World): Verdict {
       [...live.keys()].filter(isReturn).map((ref) => ref.replace(/#\d+(?=:return:)/, "")),
     ).size,
     oversoldUnits,
+    ordersHeld: held.length,
   };
 }

@@ -119,13 +119,14 @@ describe.each(variants)(
       await engine.pollNow();
       await engine.idle({ timeoutMs: 120_000 });
 
-      const verdict = verifyWorld(world);
+      // An order no stock covered (a race with the counter) is held, not sold in Lightspeed.
+      const verdict = verifyWorld(world, await engine.heldOrders("acme"));
       console.log(
         `soak on ${variant.name}: ${world.ordered.orders} online orders, ${world.ordered.restocked} restocked refunds, ${verdict.oversoldUnits} units oversold, ${events.filter((e) => e.type === "oversell-risk").length} oversell risks reported`,
       );
       expect(events.some((e) => e.type === "throttled" || e.type === "error")).toBe(true);
       expect(verdict.doubledSales).toEqual([]);
-      expect(verdict.ordersRecorded).toBe(world.ordered.orders);
+      expect(verdict.ordersRecorded + verdict.ordersHeld).toBe(world.ordered.orders);
       expect(verdict.returnsRecorded).toBe(world.ordered.restocked);
       expect(verdict.oversoldUnits).toBe(0);
       expect(await engine.store.parked("acme")).toEqual([]);
