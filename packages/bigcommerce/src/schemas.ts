@@ -17,9 +17,9 @@ const id = z.number().int().nonnegative();
  */
 export const BIGCOMMERCE_MAX_QUANTITY = MAX_EVENT_QUANTITY;
 
-// Quantities are integers in BigCommerce's API, never strings. Units ordered, shipped,
-// refunded and on hand are not negative (BigCommerce documents levels from 0); available
-// to sell (on hand less safety stock) may be.
+// Quantities are integers in BigCommerce's API, never strings. Units ordered, shipped and
+// refunded are not negative; a level may be (orders take units from on hand without a
+// floor, and available to sell is on hand less safety stock).
 const units = z.number().int().min(0).max(BIGCOMMERCE_MAX_QUANTITY);
 const signedUnits = z.number().int().min(-BIGCOMMERCE_MAX_QUANTITY).max(BIGCOMMERCE_MAX_QUANTITY);
 
@@ -67,7 +67,7 @@ export type BigCommerceProductRecord = z.output<typeof productSchema>;
 /** One location of an inventory item (`GET /v3/inventory/items`). */
 export const itemLocationSchema = z.object({
   location_id: id,
-  total_inventory_onhand: units,
+  total_inventory_onhand: signedUnits,
   available_to_sell: signedUnits.optional(),
 });
 
