@@ -148,7 +148,7 @@ describe("toNodeHandler", () => {
     // Half a body, then gone.
     const aborted = connect(port, "127.0.0.1");
     aborted.write(
-      "POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n" + "a".repeat(10),
+      `POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n${"a".repeat(10)}`,
     );
     await new Promise((resolve) => setTimeout(resolve, 20));
     aborted.destroy();
