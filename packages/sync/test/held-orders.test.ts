@@ -243,6 +243,21 @@ describe("held orders", () => {
     await engine.stop();
   });
 
+  it("records a held order with no stock come in when the merchant accepts the backorder: one sale at the outlet", async () => {
+    const { engine, pos, channel } = await lastUnitSoldTwice();
+    await engine.resolveHeldOrder("acme", {
+      channelId: "shopify",
+      orderId: "1001",
+      action: "record",
+    });
+    await engine.idle();
+    expect(pos.sales).toMatchObject([{ orderId: "1001", locationId: "outlet" }]);
+    expect(pos.onHand()).toBe(-1);
+    expect(channel.shows.get("MUG")).toBe(0);
+    expect(await engine.heldOrders("acme")).toEqual([]);
+    await engine.stop();
+  });
+
   it("releases a held order the channel cancelled: its units come back, no sale and no void are posted", async () => {
     const { engine, pos, channel } = await lastUnitSoldTwice();
     await engine.applyEvents("acme", [pos.receive("receipt-1", 1)]);
