@@ -6,6 +6,7 @@ import {
   fuzzCase,
   type Outcome,
   PLATFORMS,
+  templateCount,
 } from "./webhook-fuzz.js";
 
 /** Correctly signed bodies per platform straight into `handleWebhook`. */
@@ -21,6 +22,17 @@ describe("webhook fuzz", () => {
   afterAll(() => runner.stop());
 
   describe.each(PLATFORMS)("%s", (platform) => {
+    it("applies every valid body it starts from with a 200", async () => {
+      for (let template = 0; template < templateCount(platform); template++) {
+        const verdict = await runner.run(
+          platform,
+          { template, mutation: { kind: "none" } },
+          "fetch",
+        );
+        expect(verdict).toEqual({ outcome: "applied" });
+      }
+    });
+
     it("a correctly signed malformed body never crashes the process, gets a 2xx only when something valid was applied, and changes nothing when refused", async () => {
       const counts = new Map<Outcome, number>();
       await fc.assert(

@@ -339,6 +339,7 @@ const amazonOrderChange = (n: number) =>
         MarketplaceId: "ATVPDKIKX0DER",
         OrderStatus: "Unshipped",
         PurchaseDate: "2026-12-04T10:59:00.000Z",
+        DestinationPostalCode: "98101",
         FulfillmentType: "MFN",
         OrderType: "StandardOrder",
         OrderItems: [
@@ -528,6 +529,9 @@ export interface FuzzCase {
   readonly template: number;
   readonly mutation: Mutation;
 }
+
+/** How many valid bodies (templates) a platform's cases start from. */
+export const templateCount = (platform: Platform): number => TEMPLATES[platform].length;
 
 /** Cases for a platform: its templates, each broken (or not) in one place. */
 export function fuzzCase(platform: Platform): fc.Arbitrary<FuzzCase> {
