@@ -49,7 +49,11 @@ export function inProcessStore(
 }
 
 /** A webhook as Lightspeed sends it, signed with `secret`. */
-export function signedWebhook(secret: string, type: string, payload: unknown) {
+export function signedWebhook(
+  secret: string,
+  type: string,
+  payload: unknown,
+): { body: string; headers: Headers } {
   const body = new URLSearchParams({ type, payload: JSON.stringify(payload) }).toString();
   const signature = createHmac("sha256", secret).update(body).digest("hex");
   return {
@@ -59,7 +63,9 @@ export function signedWebhook(secret: string, type: string, payload: unknown) {
 }
 
 /** The webhooks the store sent since the last call, as requests a receiver takes. */
-export function sentSince(store: LightspeedServer) {
+export function sentSince(
+  store: LightspeedServer,
+): () => { type: string; body: string; headers: Headers }[] {
   let seen = 0;
   return () => {
     const all = store.control.webhooksSent();
