@@ -28,7 +28,7 @@ import {
 
 /** An inventory record as read, with the time its page was asked for. */
 export type LightspeedInventoryReading = LightspeedInventoryRecord & {
-  /** When the page holding the record was asked for (epoch ms, on the client's clock). */
+  /** When the request for the page holding the record was sent (epoch ms, on the client's clock). */
   readonly requestedAt: number;
 };
 
@@ -74,10 +74,10 @@ export interface LightspeedClient {
   products(options?: RoleCallOptions): Promise<LightspeedProductRecord[]>;
   /**
    * Inventory records with a version above `after`, and the highest version seen. Each
-   * record carries `requestedAt`: when its page was asked for, on the client's clock
-   * (`http.clock`), before any wait for the rate limit. Lightspeed's records carry a
-   * version and no time, and the store works a page out after it is asked for, so a level
-   * is never dated later than the moment it held.
+   * record carries `requestedAt`: when the request for its page was sent, on the client's
+   * clock (`http.clock`), after any wait for the rate limit. Lightspeed's records carry a
+   * version and no time, and the store works a page out after it is sent, so a level is
+   * never dated later than the moment it held, and only by a request's flight earlier.
    */
   inventorySince(
     after: number,
@@ -242,8 +242,17 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     what: string,
     request: RequestOptions,
   ): Promise<z.output<S>> {
-    const { body } = await http.request(request);
-    return parseWith(schema, body, what, { platform: "lightspeed" });
+    return (await getSent(schema, what, request)).body;
+  }
+
+  /** The parsed answer, and when the request it answers was sent. */
+  async function getSent<S extends z.ZodType>(
+    schema: S,
+    what: string,
+    request: RequestOptions,
+  ): Promise<{ readonly body: z.output<S>; readonly sentAt: number }> {
+    const { body, sentAt } = await http.request(request);
+    return { body: parseWith(schema, body, what, { platform: "lightspeed" }), sentAt };
   }
 
   async function all<T extends z.ZodType, R = z.output<T>>(
@@ -257,8 +266,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     const records: R[] = [];
     let cursor = after;
     for (;;) {
-      const requestedAt = clock();
-      const page = await get(collectionSchema(item), what, {
+      const { body: page, sentAt: requestedAt } = await getSent(collectionSchema(item), what, {
         path,
         query: { after: cursor, page_size: PAGE_SIZE },
         ...signalOf(call),

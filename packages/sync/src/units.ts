@@ -334,12 +334,15 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
       }
       count.events++;
       applied++;
-      if (
-        event.type === "stock.counted" &&
-        outdated(positions.get(positionKey(event.sku, event.locationId)), event)
-      )
+      if (event.type !== "stock.counted") {
+        apply(event);
         continue;
-      apply(event);
+      }
+      const ordered = inVersionOrder(
+        positions.get(positionKey(event.sku, event.locationId)),
+        event,
+      );
+      if (ordered !== undefined) apply(ordered);
     }
   }
 
@@ -773,19 +776,21 @@ function computeUnit(context: UnitContext, parts: readonly UnitPart[], view: App
 }
 
 /**
- * Whether a count is older than the one the position holds by the source's own version:
- * a webhook delayed behind a later one. Counts are stamped when they are received (the
- * system of record gives versions, not times), so without this a late, older count would
- * win by its later stamp.
+ * A count placed in the source's own order, by its version where the source gives one:
+ * `undefined` for a count older than the one the position holds (a webhook delayed behind
+ * a later one), and a newer one dated no earlier than the one it replaces. Webhook counts
+ * are stamped when received and polled counts when their page was asked for, so by time
+ * alone a late, older count would win by its later stamp, and a newer polled count lose to
+ * a webhook received while its page was on its way.
  */
-function outdated(position: Position | undefined, count: StockEventOf<"stock.counted">): boolean {
+function inVersionOrder(
+  position: Position | undefined,
+  count: StockEventOf<"stock.counted">,
+): StockEventOf<"stock.counted"> | undefined {
   const held = position?.count;
-  return (
-    held !== undefined &&
-    count.version !== undefined &&
-    held.version >= 0 &&
-    count.version < held.version
-  );
+  if (held === undefined || count.version === undefined || held.version < 0) return count;
+  if (count.version < held.version) return undefined;
+  return count.version > held.version && count.at < held.at ? { ...count, at: held.at } : count;
 }
 
 /** How many replaced plans a listing remembers as possibly sent. */

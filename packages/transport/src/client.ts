@@ -106,6 +106,11 @@ export interface HttpResponse {
   readonly requestId: string | undefined;
   /** How many attempts it took. */
   readonly attempts: number;
+  /**
+   * When the attempt that was answered was sent (on the client's `clock`), after every
+   * wait for the rate limit or a retry: the platform worked the answer out after it.
+   */
+  readonly sentAt: number;
 }
 
 /**
@@ -501,6 +506,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           body,
           requestId,
           attempts: attemptNumber,
+          sentAt: started,
         };
       }
       throw httpError({

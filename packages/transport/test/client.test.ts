@@ -7,6 +7,7 @@ import {
   createHttpClient,
   createShopifyLimiter,
   type HttpClientOptions,
+  type RateLimiter,
   shopifyThrottledBody,
   type TransportEvent,
 } from "../src/index.js";
@@ -477,5 +478,32 @@ describe("createHttpClient: secrets", () => {
     expect(JSON.stringify(error.details)).not.toMatch(leaks);
     expect(JSON.stringify(events)).not.toMatch(leaks);
     expect(error.message).toContain("bad request");
+  });
+});
+
+describe("when a request was sent", () => {
+  it("dates the answer by the attempt that was answered, after the rate limit's wait and the retries", async () => {
+    let now = 1_000;
+    const limiter: RateLimiter = {
+      platform: "lightspeed",
+      async acquire() {
+        now += 5_000; // the budget frees up five seconds later
+      },
+      tryAcquire: () => true,
+      observe() {},
+      budget: () => ({ platform: "lightspeed", remaining: 1, limit: 1, nextInMs: 0, inFlight: 0 }),
+      onThrottled: () => () => {},
+    };
+    script = [(_q, r) => json(r, 503, { error: "busy" }), (_q, r) => json(r, 200, { data: [] })];
+    const { http } = client({
+      clock: () => now,
+      limiter,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const response = await http.request({ path: "/api/2.0/inventory" });
+    expect(response.attempts).toBe(2);
+    expect(response.sentAt).toBe(now);
   });
 });
