@@ -4,6 +4,7 @@ import {
   type ApplyOutcome,
   type ApplyUnit,
   type HeldOrder,
+  type LeaseRenewal,
   type LeaseRequest,
   type ListingState,
   type OrderRecord,
@@ -228,6 +229,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SyncStore {
       });
     },
 
+    async renew(renewal: LeaseRenewal): Promise<readonly string[]> {
+      const { tenantId, owner, ids, now, leaseMs } = renewal;
+      return transaction(`Could not renew leases of tenant ${tenantId}`, () =>
+        ids.filter(
+          (id) => Number(sql.renewLease.run(now + leaseMs, tenantId, id, owner, now).changes) > 0,
+        ),
+      );
+    },
+
     async ack(acks: readonly OutboxAck[]): Promise<void> {
       transaction("Could not ack outbox entries", () => {
         for (const { entry, published } of acks) {
@@ -424,6 +434,10 @@ function prepare(db: DatabaseSync) {
        LIMIT ?`,
     ),
     takeLease: db.prepare("UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?"),
+    renewLease: db.prepare(
+      `UPDATE outbox SET lease_until = ?
+       WHERE tenant = ? AND id = ? AND lease_owner = ? AND lease_until > ?`,
+    ),
     entry: db.prepare("SELECT * FROM outbox WHERE tenant = ? AND id = ?"),
     entryByKey: db.prepare("SELECT 1 FROM outbox WHERE tenant = ? AND queue = ? AND key = ?"),
     deleteEntry: db.prepare("DELETE FROM outbox WHERE id = ?"),

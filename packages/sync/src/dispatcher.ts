@@ -13,7 +13,9 @@ const DEADLINE = Symbol.for("omnistock.deadline");
 export interface BatchCall {
   /**
    * Aborts when the batch's lease is about to lapse (see {@link leaseMarginMs}) or the
-   * dispatcher stops; it carries the lease's deadline for the clients that read it.
+   * dispatcher stops; it carries the lease's deadline for the clients that read it. The
+   * leases are renewed while the batch is in flight, and the deadline moves with them: a
+   * call is cut short only when a renewal failed, or when a client would wait past it.
    */
   readonly signal: AbortSignal;
 }
@@ -163,23 +165,66 @@ export class QueueDispatcher {
         continue;
       }
       this.#leasedAt = o.clock();
-      const deadline = request.now + o.leaseMs - leaseMarginMs(o.leaseMs);
+      const margin = leaseMarginMs(o.leaseMs);
+      let deadline = request.now + o.leaseMs - margin;
       const controller = new AbortController();
-      Object.defineProperty(controller.signal, DEADLINE, { value: deadline, configurable: true });
+      // A getter: each renewal moves the deadline that clients read.
+      Object.defineProperty(controller.signal, DEADLINE, {
+        get: () => deadline,
+        configurable: true,
+      });
       // Leased while stopping: the batch goes back at once.
       if (!this.#running) controller.abort(cutShortError("stopped", o.queue));
       this.#inFlight.add(controller);
+      const ids = entries.map((e) => e.id);
       void this.#batches.add(async () => {
-        const timer = setTimeout(
-          () => controller.abort(cutShortError("lease", o.queue)),
-          Math.max(0, deadline - o.clock()),
-        );
+        let cut: ReturnType<typeof setTimeout> | undefined;
+        let beat: ReturnType<typeof setTimeout> | undefined;
+        let done = false;
+        const cutAtDeadline = () => {
+          clearTimeout(cut);
+          cut = setTimeout(
+            () => controller.abort(cutShortError("lease", o.queue)),
+            Math.max(0, deadline - o.clock()),
+          );
+        };
+        // While the batch is in flight its leases are renewed, a third of a lease apart; a
+        // renewal that fails leaves the deadline where it was, and the call is cut short
+        // before the lease lapses, so no second worker can take work that may still post.
+        const heartbeat = () => {
+          beat = setTimeout(
+            async () => {
+              if (done || controller.signal.aborted) return;
+              const now = o.clock();
+              try {
+                await o.store.renew({
+                  tenantId: o.tenantId,
+                  owner: o.owner,
+                  ids,
+                  now,
+                  leaseMs: o.leaseMs,
+                });
+                if (done) return;
+                deadline = Math.max(deadline, now + o.leaseMs - margin);
+                cutAtDeadline();
+              } catch (error) {
+                o.onError(error);
+              }
+              if (!done && !controller.signal.aborted) heartbeat();
+            },
+            Math.max(1, Math.floor(o.leaseMs / 3)),
+          );
+        };
+        cutAtDeadline();
+        heartbeat();
         try {
           await o.deliver(entries, { signal: controller.signal });
         } catch (error) {
           o.onError(error);
         } finally {
-          clearTimeout(timer);
+          done = true;
+          clearTimeout(cut);
+          clearTimeout(beat);
           this.#inFlight.delete(controller);
         }
         // A batch ending may free due work (a confirmation, the next bulk batch).

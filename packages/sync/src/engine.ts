@@ -689,10 +689,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const typed = isOmnistockError(error)
       ? error
       : new OmnistockError("SERVER", String(error), { cause: error, retryable: true });
-    if (cutShortOf(typed) === "stopped") {
-      // Not the platform's fault: the next start takes the work up again at once.
+    const cutShort = cutShortOf(typed);
+    if (cutShort !== undefined) {
+      // Not the platform's refusal: the engine stopped (the next start takes the work up
+      // at once), or the call outlived its lease, mostly waiting for the rate limit's
+      // budget; it goes back to the outbox and is tried again, without counting a try.
+      if (cutShort === "lease")
+        logger.warn("delivery cut short by its lease", {
+          tenantId,
+          queue,
+          entries: entries.length,
+        });
       for (const entry of entries)
-        await store.nack({ entry, nextAttemptAt: now, countAttempt: false, error: typed.message });
+        await store.nack({
+          entry,
+          nextAttemptAt: cutShort === "stopped" ? now : now + backoff(0),
+          countAttempt: false,
+          error: typed.message,
+        });
       return;
     }
     if (typed.code === "RATE_LIMITED") {

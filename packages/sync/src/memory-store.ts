@@ -3,6 +3,7 @@ import {
   type ApplyOutcome,
   type ApplyUnit,
   type HeldOrder,
+  type LeaseRenewal,
   type LeaseRequest,
   type ListingState,
   type OrderRecord,
@@ -234,6 +235,19 @@ export function createMemoryStore(): SyncStore {
         stored.leaseUntil = request.now + request.leaseMs;
       }
       return Object.freeze(taken.map((stored) => toEntry(request.tenantId, stored)));
+    },
+
+    async renew(renewal: LeaseRenewal): Promise<readonly string[]> {
+      const state = live().get(renewal.tenantId);
+      if (state === undefined) return [];
+      const renewed: string[] = [];
+      for (const id of renewal.ids) {
+        const stored = state.outbox.get(id);
+        if (stored?.leaseOwner !== renewal.owner || stored.leaseUntil <= renewal.now) continue;
+        stored.leaseUntil = renewal.now + renewal.leaseMs;
+        renewed.push(id);
+      }
+      return renewed;
     },
 
     async ack(acks: readonly OutboxAck[]): Promise<void> {

@@ -38,6 +38,14 @@ export interface SyncStore {
   lease(request: LeaseRequest): Promise<readonly OutboxEntry[]>;
 
   /**
+   * Extends the leases an owner still holds (live at `now`) to `now + leaseMs`, and returns
+   * the ids it extended: a lease that lapsed, or that another worker took, is not given
+   * back. The dispatcher renews while a call is in flight, so a call slower than a lease is
+   * never overtaken by a second worker.
+   */
+  renew(renewal: LeaseRenewal): Promise<readonly string[]>;
+
+  /**
    * Marks entries delivered: each one whose generation is unchanged is removed; one that
    * was rewritten meanwhile stays, with its lease released, so that the newer value is
    * delivered too. The `published` values given are written in the same transaction,
@@ -299,6 +307,18 @@ export interface LeaseRequest {
   /** How long the lease lasts, in milliseconds. */
   readonly leaseMs: number;
   readonly limit: number;
+}
+
+/** The leases to extend, for {@link SyncStore.renew}. */
+export interface LeaseRenewal {
+  readonly tenantId: string;
+  /** Who holds the leases (a worker id). */
+  readonly owner: string;
+  /** The entries' ids. */
+  readonly ids: readonly string[];
+  readonly now: number;
+  /** How long the leases last from `now`, in milliseconds. */
+  readonly leaseMs: number;
 }
 
 /** One delivered entry, for {@link SyncStore.ack}. */

@@ -34,6 +34,16 @@ const delivery = (deliveryId: string, orders: ChannelOrder[]): WebhookDelivery =
   levels: [],
 });
 
+/** A store that cannot renew a lease (its database is briefly out of reach, say). */
+function unrenewable(inner: SyncStore): SyncStore {
+  return {
+    ...inner,
+    renew: async () => {
+      throw new OmnistockError("STORAGE", "the database is out of reach");
+    },
+  };
+}
+
 /** A store that counts its leases, to see whether dispatchers still run. */
 function countingStore(): { store: SyncStore; leases: () => number } {
   const inner = createMemoryStore();
@@ -245,7 +255,7 @@ describe("signals into role calls", () => {
     expect(polls.map((s) => s?.aborted)).toEqual([true, true]);
   });
 
-  it("aborts a sale's call still in flight before its lease lapses, so no second call starts while it may still post", async () => {
+  it("aborts a sale's call still in flight before its lease lapses when the lease cannot be renewed, so no second call starts while it may still post", async () => {
     const log: string[] = [];
     let calls = 0;
     const sales = recordingSink(async (_sale, call) => {
@@ -264,7 +274,7 @@ describe("signals into role calls", () => {
         );
       });
     });
-    const store = createMemoryStore();
+    const store = unrenewable(createMemoryStore());
     const engine = createSyncEngine({
       store,
       tenants: [{ id: "acme", catalog, salesSink: sales.sink }],
@@ -358,5 +368,76 @@ describe("a lease that lapses while a client waits", () => {
     expect(pos.posts).toBe(1);
     expect([...pos.sales.keys()]).toEqual(["web:1001"]);
     await Promise.all([a.stop(), b.stop()]);
+  });
+});
+
+describe("a call cut short by its lease", () => {
+  it("goes back to the outbox without counting a try, so a channel is never parked for a lease its store could not renew", async () => {
+    const web = fakeChannel("web");
+    const publish = web.publisher.publish.bind(web.publisher);
+    let calls = 0;
+    const slow = {
+      ...web.publisher,
+      async publish(updates: Parameters<typeof publish>[0], call?: RoleCallOptions) {
+        // The first calls wait for the rate limit's budget past the lease.
+        if (++calls <= 4)
+          return new Promise<never>((_resolve, reject) => {
+            call?.signal?.addEventListener("abort", () => reject(call.signal?.reason), {
+              once: true,
+            });
+          });
+        return publish(updates, call);
+      },
+    };
+    const parked: string[] = [];
+    const engine = createSyncEngine({
+      store: unrenewable(createMemoryStore()),
+      tenants: [{ id: "acme", catalog, channels: [slow] }],
+      dispatch: { ...quick, leaseMs: 100, maxAttempts: 2 },
+      polling: noPolls,
+      onEvent: (event) => {
+        if (event.type === "parked") parked.push(event.key);
+      },
+    });
+    await engine.applyEvents("acme", fullSnapshot());
+    await engine.start();
+    await engine.idle({ timeoutMs: 5_000 });
+    await engine.stop();
+    expect(calls).toBeGreaterThan(4);
+    expect(parked).toEqual([]);
+    expect(web.shows.get("MUG")).toBe(20);
+  });
+});
+
+describe("a call slower than its lease", () => {
+  it("keeps its lease, renewed while it runs: the call is neither cut short nor made twice", async () => {
+    const web = fakeChannel("web");
+    const publish = web.publisher.publish.bind(web.publisher);
+    let calls = 0;
+    let aborted = false;
+    const slow = {
+      ...web.publisher,
+      async publish(updates: Parameters<typeof publish>[0], call?: RoleCallOptions) {
+        calls++;
+        call?.signal?.addEventListener("abort", () => {
+          aborted = true;
+        });
+        // Three leases long: the rate limit's budget, say.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return publish(updates, call);
+      },
+    };
+    const engine = createSyncEngine({
+      tenants: [{ id: "acme", catalog, channels: [slow] }],
+      dispatch: { ...quick, leaseMs: 100, concurrency: 1 },
+      polling: noPolls,
+      workerId: "w1",
+    });
+    await engine.applyEvents("acme", fullSnapshot());
+    await engine.start();
+    await engine.idle({ timeoutMs: 5_000 });
+    await engine.stop();
+    expect({ calls, aborted }).toEqual({ calls: 1, aborted: false });
+    expect(web.shows.get("MUG")).toBe(20);
   });
 });

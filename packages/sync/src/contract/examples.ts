@@ -369,6 +369,32 @@ export function describeExamples(name: string, factory: StoreFactory): void {
         expect(await leaseAll(store, 1_999, { owner: "w1" })).toEqual([]);
       });
 
+      it("renews only the leases the owner still holds, and a renewed lease keeps others out", async () => {
+        await put(store, T, write("MUG"), write("TEA"));
+        const held = await leaseAll(store, 1_000, { owner: "w1", leaseMs: 500 });
+        const ids = held.map((e) => e.id);
+        expect(
+          [
+            ...(await store.renew({ tenantId: T, owner: "w1", ids, now: 1_400, leaseMs: 500 })),
+          ].sort(),
+        ).toEqual([...ids].sort());
+        expect(await leaseAll(store, 1_800, { owner: "w2" })).toEqual([]);
+        expect(
+          await store.renew({ tenantId: T, owner: "w2", ids, now: 1_800, leaseMs: 500 }),
+        ).toEqual([]);
+        expect(
+          await store.renew({ tenantId: OTHER, owner: "w1", ids, now: 1_800, leaseMs: 500 }),
+        ).toEqual([]);
+        // Lapsed: it is not given back, and another worker may take it.
+        expect(
+          await store.renew({ tenantId: T, owner: "w1", ids, now: 1_900, leaseMs: 500 }),
+        ).toEqual([]);
+        expect(keys(await leaseAll(store, 1_900, { owner: "w2" })).sort()).toEqual(["MUG", "TEA"]);
+        expect(
+          await store.renew({ tenantId: T, owner: "w1", ids, now: 1_950, leaseMs: 500 }),
+        ).toEqual([]);
+      });
+
       it("hands out nothing for a limit of zero or an unknown tenant or queue", async () => {
         await put(store, T, write("MUG"));
         expect(
