@@ -33,6 +33,7 @@ import fc from "fast-check";
 
 /** The platforms fuzzed, each one receiver of the tenant. */
 export const PLATFORMS = ["lightspeed", "shopify", "amazon", "bigcommerce"] as const;
+/** One of {@link PLATFORMS}: also the receiver's route name. */
 export type Platform = (typeof PLATFORMS)[number];
 
 const TENANT = "fuzz";
@@ -162,6 +163,7 @@ export interface FuzzWorld {
   readonly commits: { count: number };
 }
 
+/** A fresh engine on the memory store, with the four receivers watched. */
 export function createFuzzWorld(): FuzzWorld {
   const memory = createMemoryStore();
   const commits = { count: 0 };
@@ -751,6 +753,7 @@ export interface FuzzRunner {
   stop(): Promise<void>;
 }
 
+/** Starts the first engine and the node:http server on 127.0.0.1 (port 0). */
 export async function createFuzzRunner(): Promise<FuzzRunner> {
   let world = createFuzzWorld();
   await world.engine.start();
