@@ -3,6 +3,7 @@ import {
   type CatalogConfig,
   type ChannelPublisher,
   compileCatalog,
+  dispatchActionOf,
   type Explanation,
   explainSlot,
   isOmnistockError,
@@ -19,6 +20,7 @@ import {
   StockLevels,
   type StockSource,
   slotOf,
+  toOmnistockError,
   type WebhookDelivery,
   type WebhookReceiver,
 } from "@omnistock/core";
@@ -686,9 +688,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   ) {
     const tenantId = tenant.options.id;
     const now = clock();
-    const typed = isOmnistockError(error)
-      ? error
-      : new OmnistockError("SERVER", String(error), { cause: error, retryable: true });
+    const typed = toOmnistockError(error);
     const cutShort = cutShortOf(typed);
     if (cutShort !== undefined) {
       // Not the platform's refusal: the engine stopped (the next start takes the work up
@@ -709,7 +709,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         });
       return;
     }
-    if (typed.code === "RATE_LIMITED") {
+    const action = dispatchActionOf(typed);
+    if (action === "wait") {
       const wait = typed.retryAfterMs ?? backoff(0);
       emit({ type: "throttled", tenantId, queue, retryAfterMs: wait });
       for (const entry of entries)
@@ -721,15 +722,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         });
       return;
     }
-    const permanent =
-      !typed.retryable &&
-      typed.code !== "NETWORK" &&
-      typed.code !== "TIMEOUT" &&
-      typed.code !== "SERVER";
     for (const entry of entries) {
-      if (
-        permanent && typed.code !== "REQUEST" ? true : entry.attempts + 1 >= dispatch.maxAttempts
-      ) {
+      if (action === "park" || entry.attempts + 1 >= dispatch.maxAttempts) {
         await park(tenant, entry, `${typed.code}: ${typed.message}`);
       } else {
         await store.nack({

@@ -4,6 +4,7 @@ import {
   validationError,
   type WebhookDelivery,
   type WebhookReceiver,
+  webhookStatusOf,
 } from "@omnistock/core";
 import type { Logger, SyncEvent } from "./events.js";
 
@@ -122,13 +123,20 @@ async function handle(context: WebhookHandlerContext, request: Request): Promise
  * `500` — and its text stays inside.
  */
 function refusal(error: OmnistockError): Response {
-  if (error.code === "SIGNATURE")
-    return json(401, { error: "SIGNATURE", message: "The signature does not verify" });
-  if (error.code === "VALIDATION" && error.status === undefined)
-    return json(400, { error: "VALIDATION", message: clipped(error.message) });
-  return error.retryable
-    ? json(503, { error: error.code, message: "The delivery could not be handled now; retry" })
-    : json(500, { error: error.code, message: "The delivery could not be handled" });
+  const status = webhookStatusOf(error);
+  switch (status) {
+    case 401:
+      return json(401, { error: error.code, message: "The signature does not verify" });
+    case 400:
+      return json(400, { error: error.code, message: clipped(error.message) });
+    case 503:
+      return json(503, {
+        error: error.code,
+        message: "The delivery could not be handled now; retry",
+      });
+    case 500:
+      return json(500, { error: error.code, message: "The delivery could not be handled" });
+  }
 }
 
 /** At most this much of a validation message is answered: a body can break in many places. */
