@@ -3,7 +3,11 @@ import { json } from "../common/http.js";
 const PROBLEM_TYPE = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes";
 
 /** A v3 error: an RFC 7807 problem with BigCommerce's `errors` by field. */
-export function problem(status: number, title: string, errors: Record<string, string> = {}) {
+export function problem(
+  status: number,
+  title: string,
+  errors: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ status, title, type: PROBLEM_TYPE, errors }), {
     status,
     headers: { "content-type": "application/problem+json" },
