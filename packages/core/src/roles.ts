@@ -10,6 +10,21 @@ import type { StockEvent } from "./events.js";
 export interface RoleCallOptions {
   /** Stops the call (and its retries) when it aborts. */
   readonly signal?: AbortSignal;
+  /**
+   * Who retries a failed request of the call: `"transport"` retries what is safe to send
+   * again (with backoff, the platform's wait first) before the call fails; `"none"` sends
+   * each request once and fails the call at the first failure, a `RATE_LIMITED` one with
+   * the platform's wait in `retryAfterMs`.
+   *
+   * Why: work with a durable retry of its own should have one retry owner. The sync
+   * engine's outbox asks for `"none"` on every dispatched call and comes back later itself
+   * (honouring `Retry-After`), so an update takes at most one HTTP attempt per outbox try
+   * instead of the transport's five inside each. Interactive calls (reads, a CLI) keep the
+   * default. An adapter passes it to its HTTP client on every request of the call.
+   *
+   * @default "transport"
+   */
+  readonly retries?: "transport" | "none";
 }
 
 /** What a stock source read, with the cursor to continue from. */

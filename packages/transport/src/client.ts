@@ -88,6 +88,15 @@ export interface RequestOptions {
    */
   readonly timeoutMs?: number;
   /**
+   * Retries of this request after its first attempt, over the client's `retry.retries`:
+   * `0` sends it once and hands any failure back at once, `RATE_LIMITED` with the
+   * platform's wait in `retryAfterMs`. For a caller that owns the retries itself — the
+   * sync engine's outbox comes back later, honouring that wait, instead of stacking the
+   * transport's tries inside each of its own.
+   * @default the client's `retry.retries` (4)
+   */
+  readonly retries?: number;
+  /**
    * Cancels the request, its waits and its retries; it rejects with the signal's reason. A
    * signal marked with {@link withDeadline} also bounds the waits: a retry whose wait would
    * end after the deadline is not waited for (the error is thrown at once, a `RATE_LIMITED`
@@ -221,8 +230,12 @@ export interface HttpClientOptions {
    * @default 4
    */
   readonly concurrency?: number;
-  /** Values never to show in errors or events: tokens, client secrets, webhook secrets. */
-  readonly secrets?: readonly string[];
+  /**
+   * Values never to show in errors or events: tokens, client secrets, webhook secrets. A
+   * function is asked before each attempt, for secrets that change (a
+   * token source's `secrets`, see `createTokenSource`).
+   */
+  readonly secrets?: readonly string[] | (() => readonly string[]);
   /**
    * Tells whether a 2xx body is in fact a throttle, and how long to wait if the platform
    * says. For Shopify, pass {@link shopifyThrottledBody}.
@@ -325,7 +338,7 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   concurrency: z.number().int().min(1).optional(),
-  secrets: z.array(z.string()).optional(),
+  secrets: z.union([z.array(z.string()), fn]).optional(),
   throttledBody: fn.optional(),
   onEvent: fn.optional(),
   clock: fn.optional(),
@@ -355,6 +368,7 @@ const requestSchema = z
     operation: z.string().min(1).optional(),
     replay: z.enum(["safe", "idempotent", "unsafe"]).optional(),
     timeoutMs: timeoutSchema.optional(),
+    retries: z.number().int().nonnegative().optional(),
     signal: abortSignal.optional(),
   })
   .refine((request) => request.json === undefined || request.body === undefined, {
@@ -400,9 +414,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? systemSleep;
   const random = options.random ?? Math.random;
-  const staticSecrets = [
-    ...(options.secrets ?? []),
-    ...credentialValues(options.headers ?? {}, false),
+  const headerSecrets = credentialValues(options.headers ?? {}, false);
+  const given = options.secrets ?? [];
+  const staticSecrets = (): string[] => [
+    ...(typeof given === "function" ? given() : given),
+    ...headerSecrets,
   ];
   const emit = (event: TransportEvent) => {
     try {
@@ -429,7 +445,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const method = request.method ?? "GET";
     const cost = request.cost ?? 1;
     const { operation, signal } = request;
-    let secrets = [...staticSecrets, ...credentialValues(request.headers ?? {}, false)];
+    let secrets = [...staticSecrets(), ...credentialValues(request.headers ?? {}, false)];
     const url = describe(request, secrets);
     const facts = { platform, method, url, replay };
     const deadline = deadlineOf(signal);
@@ -563,7 +579,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return queue.add(
         () =>
           pRetry((n) => attempt(request, replay, n), {
-            retries: settings.retries,
+            retries: request.retries ?? settings.retries,
             // The wait is ours (the platform's first, else backoff with jitter): p-retry adds none.
             minTimeout: 0,
             ...(signal === undefined ? {} : { signal }),
@@ -575,7 +591,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
                 type: "retry",
                 platform,
                 method: request.method ?? "GET",
-                url: describe(request, staticSecrets),
+                url: describe(request, staticSecrets()),
                 attempt: attemptNumber,
                 delayMs: planned.delayMs,
                 source: planned.source,

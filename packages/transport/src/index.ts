@@ -15,5 +15,6 @@ export * from "./limiters/shopify.js";
 export * from "./redact.js";
 export * from "./retry-after.js";
 export * from "./time.js";
+export * from "./token-source.js";
 export * from "./virtual-time.js";
 export * from "./webhooks.js";
