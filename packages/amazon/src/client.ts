@@ -1,11 +1,13 @@
-import { isOmnistockError, OmnistockError, parseWith } from "@omnistock/core";
+import { isOmnistockError, OmnistockError, parseWith, type RoleCallOptions } from "@omnistock/core";
 import {
   AMAZON_RATES,
   type AmazonRate,
   createAmazonLimiter,
   createHttpClient,
+  createTokenSource,
   type HttpClient,
   type HttpClientOptions,
+  type IssuedToken,
   type RequestOptions,
 } from "@omnistock/transport";
 import { z } from "zod";
@@ -95,7 +97,7 @@ export interface AmazonClientOptions {
 }
 
 /** Parameters of {@link AmazonClient.getListingsItem}. */
-export interface GetListingsItemRequest {
+export interface GetListingsItemRequest extends RoleCallOptions {
   readonly sellerId: string;
   readonly sku: string;
   readonly marketplaceIds: readonly string[];
@@ -107,7 +109,6 @@ export interface GetListingsItemRequest {
     | "offers"
     | "fulfillmentAvailability"
   )[];
-  readonly signal?: AbortSignal;
 }
 
 /** One JSON Patch operation of a listings patch (`PatchOperation`). */
@@ -119,7 +120,7 @@ export interface ListingsPatchOperation {
 }
 
 /** Parameters of {@link AmazonClient.patchListingsItem}. */
-export interface PatchListingsItemRequest {
+export interface PatchListingsItemRequest extends RoleCallOptions {
   readonly sellerId: string;
   readonly sku: string;
   readonly marketplaceIds: readonly string[];
@@ -128,11 +129,10 @@ export interface PatchListingsItemRequest {
     readonly productType: string;
     readonly patches: readonly ListingsPatchOperation[];
   };
-  readonly signal?: AbortSignal;
 }
 
 /** Parameters of {@link AmazonClient.getOrders}. */
-export interface GetOrdersRequest {
+export interface GetOrdersRequest extends RoleCallOptions {
   readonly marketplaceIds: readonly string[];
   /** Orders changed at or after this time (ISO 8601). */
   readonly lastUpdatedAfter: string;
@@ -140,7 +140,6 @@ export interface GetOrdersRequest {
   readonly nextToken?: string;
   /** @default 100 */
   readonly maxResultsPerPage?: number;
-  readonly signal?: AbortSignal;
 }
 
 /** The Selling Partner API operations Omnistock needs, typed and validated. */
@@ -157,36 +156,30 @@ export interface AmazonClient {
    */
   uploadFeedDocument(
     content: string,
-    options?: { readonly contentType?: string; readonly signal?: AbortSignal },
+    options?: RoleCallOptions & { readonly contentType?: string },
   ): Promise<string>;
   /** `createFeed` of a `JSON_LISTINGS_FEED` (on its own limiter line); the feed id. */
-  createFeed(request: {
-    readonly marketplaceIds: readonly string[];
-    readonly inputFeedDocumentId: string;
-    readonly signal?: AbortSignal;
-  }): Promise<string>;
+  createFeed(
+    request: RoleCallOptions & {
+      readonly marketplaceIds: readonly string[];
+      readonly inputFeedDocumentId: string;
+    },
+  ): Promise<string>;
   /** `getFeed`: where the feed is, and its result document once `DONE`. */
-  getFeed(feedId: string, options?: { readonly signal?: AbortSignal }): Promise<AmazonFeed>;
+  getFeed(feedId: string, options?: RoleCallOptions): Promise<AmazonFeed>;
   /**
    * `getFeedDocument`, then the download (gunzipped when Amazon compressed it): the
    * document as parsed JSON.
    */
-  downloadFeedDocument(
-    feedDocumentId: string,
-    options?: { readonly signal?: AbortSignal },
-  ): Promise<unknown>;
+  downloadFeedDocument(feedDocumentId: string, options?: RoleCallOptions): Promise<unknown>;
   /** One page of `getOrders` (Orders API v0) by last update. */
   getOrders(request: GetOrdersRequest): Promise<AmazonOrdersPage>;
   /** Every line of an order (`getOrderItems`, following `NextToken`). */
-  getOrderItems(
-    orderId: string,
-    options?: { readonly signal?: AbortSignal },
-  ): Promise<AmazonOrderItemRecord[]>;
+  getOrderItems(orderId: string, options?: RoleCallOptions): Promise<AmazonOrderItemRecord[]>;
   /** Every FBA inventory summary of a marketplace (`getInventorySummaries`, all pages). */
-  getInventorySummaries(request: {
-    readonly marketplaceId: string;
-    readonly signal?: AbortSignal;
-  }): Promise<AmazonInventorySummary[]>;
+  getInventorySummaries(
+    request: RoleCallOptions & { readonly marketplaceId: string },
+  ): Promise<AmazonInventorySummary[]>;
 }
 
 const rateSchema = z.strictObject({
@@ -236,7 +229,13 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
   const clock = options.http?.clock ?? Date.now;
   const refreshAhead = options.refreshAheadMs ?? 60_000;
   const headroom = options.burstHeadroom ?? 1;
-  const secrets: string[] = [credentials.clientSecret, credentials.refreshToken];
+  const tokens = createTokenSource({
+    refresh: () => refresh(),
+    clock,
+    earlyMs: refreshAhead,
+  });
+  // The access tokens of now and of the refresh before: older ones have expired.
+  const secrets = () => [credentials.clientSecret, credentials.refreshToken, ...tokens.secrets()];
   const time = {
     ...(options.http?.clock === undefined ? {} : { clock: options.http.clock }),
     ...(options.http?.sleep === undefined ? {} : { sleep: options.http.sleep }),
@@ -271,20 +270,15 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
     secrets,
   });
 
+  /** The access token of the last request sent, to drop only that one when it is refused. */
   let token: string | undefined;
-  let expiresAt = 0;
-  let refreshing: Promise<string> | undefined;
 
-  function accessToken(): Promise<string> {
-    if (token !== undefined && clock() < expiresAt - refreshAhead) return Promise.resolve(token);
-    refreshing ??= refresh().finally(() => {
-      refreshing = undefined;
-    });
-    return refreshing;
+  async function accessToken(): Promise<string> {
+    token = await tokens.token();
+    return token;
   }
 
-  async function refresh(): Promise<string> {
-    const requestedAt = clock();
+  async function refresh(): Promise<IssuedToken> {
     const { body } = await tokenHttp.request({
       method: "POST",
       path: tokenUrl.pathname,
@@ -299,10 +293,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
       replay: "idempotent",
     });
     const issued = parseWith(lwaTokenSchema, body, "LWA token answer", { platform: "amazon" });
-    secrets.push(issued.access_token);
-    token = issued.access_token;
-    expiresAt = requestedAt + issued.expires_in * 1000;
-    return issued.access_token;
+    return { accessToken: issued.access_token, expiresInMs: issued.expires_in * 1000 };
   }
 
   /** Sends an SP-API request; a refused token is dropped and the request sent once more. */
@@ -312,7 +303,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
       return (await http.request(request)).body;
     } catch (error) {
       if (!isOmnistockError(error, "AUTH") || error.status !== 403 || token !== used) throw error;
-      token = undefined;
+      tokens.invalidate(used);
       return (await http.request(request)).body;
     }
   }
@@ -341,11 +332,15 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
       platform: "amazon",
       baseUrl: url.origin,
       fetch: gzip ? gunzip : inner,
-      secrets: [...secrets, url.href, url.search.slice(1)].filter((s) => s !== NOTHING),
+      secrets: () => [...secrets(), url.href, url.search.slice(1)].filter((s) => s !== NOTHING),
     });
   }
 
-  const signalOf = (signal: AbortSignal | undefined) => (signal === undefined ? {} : { signal });
+  /** The request options a role call asks for: its signal, and whether the transport retries. */
+  const callOf = (call: RoleCallOptions) => ({
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.retries === "none" ? { retries: 0 } : {}),
+  });
 
   return {
     accessToken,
@@ -359,7 +354,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
             includedData: (request.includedData ?? ["summaries"]).join(","),
           },
           operation: "getListingsItem",
-          ...signalOf(request.signal),
+          ...callOf(request),
         });
       } catch (error) {
         if (isOmnistockError(error) && error.status === 404) return undefined;
@@ -376,7 +371,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
         operation: "patchListingsItem",
         // The patch sets an absolute quantity: sending it twice leaves the same.
         replay: "idempotent",
-        ...signalOf(request.signal),
+        ...callOf(request),
       }),
 
     async uploadFeedDocument(content, uploadOptions = {}) {
@@ -388,7 +383,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
         operation: "createFeedDocument",
         // An unused document costs nothing.
         replay: "idempotent",
-        ...signalOf(uploadOptions.signal),
+        ...callOf(uploadOptions),
       });
       const url = new URL(created.url);
       await documentHttp(url, false).request({
@@ -397,7 +392,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
         body: content,
         headers: { "content-type": contentType },
         replay: "idempotent",
-        ...signalOf(uploadOptions.signal),
+        ...callOf(uploadOptions),
       });
       return created.feedDocumentId;
     },
@@ -414,7 +409,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
         operation: JSON_LISTINGS_FEED_OPERATION,
         // The feed sets absolute quantities: a second copy of it changes nothing.
         replay: "idempotent",
-        ...signalOf(request.signal),
+        ...callOf(request),
       });
       return created.feedId;
     },
@@ -423,19 +418,19 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
       read(feedSchema, "Amazon getFeed answer", {
         path: `/feeds/2021-06-30/feeds/${encodeURIComponent(feedId)}`,
         operation: "getFeed",
-        ...signalOf(feedOptions.signal),
+        ...callOf(feedOptions),
       }),
 
     async downloadFeedDocument(feedDocumentId, downloadOptions = {}) {
       const document = await read(feedDocumentSchema, "Amazon getFeedDocument answer", {
         path: `/feeds/2021-06-30/documents/${encodeURIComponent(feedDocumentId)}`,
         operation: "getFeedDocument",
-        ...signalOf(downloadOptions.signal),
+        ...callOf(downloadOptions),
       });
       const url = new URL(document.url);
       const { body } = await documentHttp(url, document.compressionAlgorithm === "GZIP").request({
         path: `${url.pathname}${url.search}`,
-        ...signalOf(downloadOptions.signal),
+        ...callOf(downloadOptions),
       });
       if (typeof body !== "string") return body;
       try {
@@ -459,7 +454,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
           NextToken: request.nextToken,
         },
         operation: "getOrders",
-        ...signalOf(request.signal),
+        ...callOf(request),
       });
       return page.payload;
     },
@@ -472,7 +467,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
           path: `/orders/v0/orders/${encodeURIComponent(orderId)}/orderItems`,
           query: { NextToken: nextToken },
           operation: "getOrderItems",
-          ...signalOf(itemOptions.signal),
+          ...callOf(itemOptions),
         });
         items.push(...page.payload.OrderItems);
         nextToken = page.payload.NextToken;
@@ -497,7 +492,7 @@ export function createAmazonClient(options: AmazonClientOptions): AmazonClient {
               nextToken,
             },
             operation: "getInventorySummaries",
-            ...signalOf(request.signal),
+            ...callOf(request),
           },
         );
         summaries.push(...page.payload.inventorySummaries);

@@ -183,7 +183,7 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
   async function patchOne(
     update: QuantityToPublish,
     sellerSku: string,
-    signal: AbortSignal | undefined,
+    call: RoleCallOptions,
   ): Promise<PublishOutcome> {
     const submittedAt = clock();
     try {
@@ -192,7 +192,7 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
         sku: sellerSku,
         marketplaceIds,
         body: { productType: productType(sellerSku), patches: [quantityPatch(update.quantity)] },
-        ...(signal === undefined ? {} : { signal }),
+        ...call,
       });
       if (answer.status === "INVALID") {
         const errors = (answer.issues ?? []).filter((i) => i.severity === "ERROR");
@@ -317,18 +317,15 @@ export function createAmazonPublisher(options: AmazonPublisherOptions): ChannelP
           outcomes[index] = await patchOne(
             updates[index] as QuantityToPublish,
             skus[index] as string,
-            signal,
+            callOptions,
           );
         }),
         ...feedDocuments(bulk).map(async ({ document, indexes }) => {
-          const inputFeedDocumentId = await client.uploadFeedDocument(
-            document,
-            signal === undefined ? {} : { signal },
-          );
+          const inputFeedDocumentId = await client.uploadFeedDocument(document, callOptions);
           const feedId = await client.createFeed({
             marketplaceIds,
             inputFeedDocumentId,
-            ...(signal === undefined ? {} : { signal }),
+            ...callOptions,
           });
           indexes.forEach((index, i) => {
             outcomes[index] = {

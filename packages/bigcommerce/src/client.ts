@@ -217,14 +217,14 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
     what: string,
     query: NonNullable<RequestOptions["query"]>,
     limit: number,
-    signal: AbortSignal | undefined,
+    call: RoleCallOptions,
   ): Promise<z.output<T>[]> {
     const records: z.output<T>[] = [];
     for (let page = 1; ; page++) {
       const { value } = await get(pageSchema(item), what, {
         path,
         query: { ...query, page, limit },
-        ...(signal === undefined ? {} : { signal }),
+        ...callOf(call),
       });
       if (value === undefined) return records;
       records.push(...value.data);
@@ -238,7 +238,7 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
     path: string,
     what: string,
     query: NonNullable<RequestOptions["query"]>,
-    signal: AbortSignal | undefined,
+    call: RoleCallOptions,
   ): Promise<z.output<T>[]> {
     const records: z.output<T>[] = [];
     // v2 pages carry no totals: a short page (or a 204) is the last one.
@@ -246,7 +246,7 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
       const { value } = await get(z.array(item), what, {
         path,
         query: { ...query, page, limit: V2_PAGE },
-        ...(signal === undefined ? {} : { signal }),
+        ...callOf(call),
       });
       if (value === undefined) return records;
       records.push(...value);
@@ -273,9 +273,9 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
         "BigCommerce locations",
         {},
         CATALOG_PAGE,
-        call.signal,
+        call,
       ),
-    variants: ({ skus, signal } = {}) => {
+    variants: ({ skus, ...call } = {}) => {
       const read = (query: NonNullable<RequestOptions["query"]>) =>
         v3All(
           variantSchema,
@@ -283,7 +283,7 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
           "BigCommerce variants",
           { ...query, include_fields: "sku,product_id,sku_id" },
           CATALOG_PAGE,
-          signal,
+          call,
         );
       if (skus === undefined) return read({});
       return inSlices(unique(skus), (slice) => read({ "sku:in": slice }));
@@ -296,10 +296,10 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
           "BigCommerce products",
           { "id:in": slice, include_fields: "inventory_tracking" },
           CATALOG_PAGE,
-          call.signal,
+          call,
         ),
       ),
-    inventoryItems: ({ skus, variantIds, productIds, locationIds, signal } = {}) => {
+    inventoryItems: ({ skus, variantIds, productIds, locationIds, ...call } = {}) => {
       const filters = {
         ...(locationIds === undefined ? {} : { "location_id:in": unique(locationIds).join(",") }),
         ...(variantIds === undefined ? {} : { "variant_id:in": unique(variantIds).join(",") }),
@@ -312,7 +312,7 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
           "BigCommerce inventory items",
           { ...filters, ...query },
           INVENTORY_PAGE,
-          signal,
+          call,
         );
       if (skus === undefined) return read({});
       return inSlices(unique(skus), (slice) => read({ "sku:in": slice }));
@@ -343,7 +343,7 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
           json,
           // Absolute: sending it twice leaves the same level.
           replay: "idempotent",
-          ...(call.signal === undefined ? {} : { signal: call.signal }),
+          ...callOf(call),
         });
         if (value === undefined) {
           throw new OmnistockError(
@@ -364,13 +364,13 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
           sort: "id:asc",
           ...(since === undefined ? {} : { min_date_modified: since.toISOString() }),
         },
-        call.signal,
+        call,
       ),
     async order(id, call = {}) {
       try {
         const { value } = await get(orderSchema, "BigCommerce order", {
           path: `/v2/orders/${id}`,
-          ...(call.signal === undefined ? {} : { signal: call.signal }),
+          ...callOf(call),
         });
         return value;
       } catch (error) {
@@ -384,16 +384,18 @@ export function createBigCommerceClient(options: BigCommerceClientOptions): BigC
         `/v2/orders/${id}/products`,
         "BigCommerce order products",
         {},
-        call.signal,
+        call,
       ),
     orderShipments: (id, call = {}) =>
-      v2All(
-        shipmentSchema,
-        `/v2/orders/${id}/shipments`,
-        "BigCommerce order shipments",
-        {},
-        call.signal,
-      ),
+      v2All(shipmentSchema, `/v2/orders/${id}/shipments`, "BigCommerce order shipments", {}, call),
+  };
+}
+
+/** The request options a role call asks for: its signal, and whether the transport retries. */
+function callOf(call: RoleCallOptions): { signal?: AbortSignal; retries?: number } {
+  return {
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.retries === "none" ? { retries: 0 } : {}),
   };
 }
 

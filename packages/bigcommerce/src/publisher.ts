@@ -279,7 +279,7 @@ export function createBigCommercePublisher(
     try {
       const { transactionId } = await client.adjustAbsolute(
         groups.map((g) => g.item),
-        { reason, urgent, ...(call.signal === undefined ? {} : { signal: call.signal }) },
+        { ...call, reason, urgent },
       );
       accepted.set(transactionId, clock());
       for (const group of groups) {

@@ -2,11 +2,14 @@ import { OmnistockError, parseWith, type RoleCallOptions } from "@omnistock/core
 import {
   createHttpClient,
   createLightspeedLimiter,
+  createTokenSource,
   type HttpClient,
   type HttpClientOptions,
+  type IssuedToken,
   LIGHTSPEED_WINDOW_MS,
   type RequestOptions,
   systemSleep,
+  type TokenSource,
 } from "@omnistock/transport";
 import { z } from "zod";
 import { countUntilAnswered } from "./answer-window.js";
@@ -109,10 +112,7 @@ export interface LightspeedClient {
 interface OAuthSession {
   /** The refresh token the session started from, as the caller stored it. */
   readonly seed: string;
-  refreshToken: string;
-  accessToken: string | undefined;
-  expiresAt: number;
-  refreshing: Promise<string> | undefined;
+  readonly tokens: TokenSource;
 }
 
 /**
@@ -161,14 +161,27 @@ const ADJUSTMENTS_PER_REQUEST = 1000;
  */
 export function createLightspeedClient(options: LightspeedClientOptions): LightspeedClient {
   checkOptions(clientOptionsSchema, options, "Lightspeed client options");
-  const secrets: string[] = [];
   const auth = options.auth;
-  if ("personalToken" in auth) secrets.push(auth.personalToken);
-  else secrets.push(auth.oauth.clientSecret, auth.oauth.refreshToken);
+  const configured =
+    "personalToken" in auth
+      ? [auth.personalToken]
+      : [auth.oauth.clientSecret, auth.oauth.refreshToken];
   const clock = options.http?.clock ?? Date.now;
   const sleep = options.http?.sleep ?? systemSleep;
   const registers = options.registers ?? 1;
-  const session = "oauth" in auth ? sessionOf(options.baseUrl, auth.oauth) : undefined;
+  const session =
+    "oauth" in auth
+      ? sessionOf(options.baseUrl, auth.oauth, (oauth) =>
+          createTokenSource({
+            refreshToken: oauth.refreshToken,
+            refresh: (refreshToken) => refresh(oauth, refreshToken ?? oauth.refreshToken),
+            ...(oauth.onRefreshToken === undefined ? {} : { onRefreshToken: oauth.onRefreshToken }),
+            clock,
+          }),
+        )
+      : undefined;
+  // The tokens of now and of the refresh before: older ones no longer work.
+  const secrets = () => [...configured, ...(session?.tokens.secrets() ?? [])];
 
   const http: HttpClient = createHttpClient({
     ...options.http,
@@ -198,28 +211,21 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
   });
 
   async function token(): Promise<string> {
-    if (session === undefined || !("oauth" in auth)) {
-      if ("personalToken" in auth) return auth.personalToken;
-      throw new OmnistockError("AUTH", "No Lightspeed credentials", { platform: "lightspeed" });
-    }
-    if (session.accessToken !== undefined && clock() < session.expiresAt - 60_000)
-      return session.accessToken;
-    session.refreshing ??= refresh(session, auth.oauth).finally(() => {
-      session.refreshing = undefined;
-    });
-    return session.refreshing;
+    if (session !== undefined) return session.tokens.token();
+    if ("personalToken" in auth) return auth.personalToken;
+    throw new OmnistockError("AUTH", "No Lightspeed credentials", { platform: "lightspeed" });
   }
 
   async function refresh(
-    session: OAuthSession,
     oauth: Extract<LightspeedAuth, { oauth: unknown }>["oauth"],
-  ): Promise<string> {
+    refreshToken: string,
+  ): Promise<IssuedToken> {
     const { body } = await tokenHttp.request({
       method: "POST",
       path: "/api/1.0/token",
       body: new URLSearchParams({
         grant_type: "refresh_token",
-        refresh_token: session.refreshToken,
+        refresh_token: refreshToken,
         client_id: oauth.clientId,
         client_secret: oauth.clientSecret,
       }),
@@ -229,12 +235,11 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
     const issued = parseWith(tokenSchema, body, "Lightspeed token answer", {
       platform: "lightspeed",
     });
-    session.accessToken = issued.access_token;
-    session.expiresAt = clock() + issued.expires_in * 1000;
-    session.refreshToken = issued.refresh_token;
-    secrets.push(issued.access_token, issued.refresh_token);
-    await oauth.onRefreshToken?.(issued.refresh_token);
-    return issued.access_token;
+    return {
+      accessToken: issued.access_token,
+      expiresInMs: issued.expires_in * 1000,
+      refreshToken: issued.refresh_token,
+    };
   }
 
   async function get<S extends z.ZodType>(
@@ -269,7 +274,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
       const { body: page, sentAt: requestedAt } = await getSent(collectionSchema(item), what, {
         path,
         query: { after: cursor, page_size: PAGE_SIZE },
-        ...signalOf(call),
+        ...callOf(call),
       });
       if (page.data.length === 0) return { records, version: cursor };
       for (const record of page.data) records.push(stamp(record, requestedAt));
@@ -306,7 +311,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
         await get(collectionSchema(saleSchema), "Lightspeed sales search", {
           path: "/api/2.0/search",
           query: { type: "sales", source_id: sourceId },
-          ...signalOf(call),
+          ...callOf(call),
         })
       ).data.filter((sale) => sale.source_id === sourceId),
     saveSale: async (sale, call) => {
@@ -315,7 +320,7 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
         path: "/api/register_sales",
         json: sale,
         replay: "unsafe",
-        ...signalOf(call),
+        ...callOf(call),
       });
       return parseWith(registerSaleAnswerSchema, body, "Lightspeed register sale answer", {
         platform: "lightspeed",
@@ -337,15 +342,19 @@ export function createLightspeedClient(options: LightspeedClientOptions): Lights
           },
           // Deltas are not absolute: a retry after a lost answer could apply twice.
           replay: "unsafe",
-          ...signalOf(call),
+          ...callOf(call),
         });
       }
     },
   };
 }
 
-function signalOf(call: RoleCallOptions | undefined): { signal?: AbortSignal } {
-  return call?.signal === undefined ? {} : { signal: call.signal };
+/** The request options a role call asks for: its signal, and whether the transport retries. */
+function callOf(call: RoleCallOptions | undefined): { signal?: AbortSignal; retries?: number } {
+  return {
+    ...(call?.signal === undefined ? {} : { signal: call.signal }),
+    ...(call?.retries === "none" ? { retries: 0 } : {}),
+  };
 }
 
 /**
@@ -355,17 +364,12 @@ function signalOf(call: RoleCallOptions | undefined): { signal?: AbortSignal } {
 function sessionOf(
   baseUrl: string,
   oauth: Extract<LightspeedAuth, { oauth: unknown }>["oauth"],
+  start: (oauth: Extract<LightspeedAuth, { oauth: unknown }>["oauth"]) => TokenSource,
 ): OAuthSession {
   const key = `${new URL(baseUrl).origin}\u0000${oauth.clientId}`;
   const existing = sessions.get(key);
   if (existing !== undefined && existing.seed === oauth.refreshToken) return existing;
-  const session: OAuthSession = {
-    seed: oauth.refreshToken,
-    refreshToken: oauth.refreshToken,
-    accessToken: undefined,
-    expiresAt: 0,
-    refreshing: undefined,
-  };
+  const session: OAuthSession = { seed: oauth.refreshToken, tokens: start(oauth) };
   sessions.set(key, session);
   return session;
 }

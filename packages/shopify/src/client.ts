@@ -277,6 +277,7 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
       // Reads change nothing, and every mutation carries an idempotency key.
       replay: "idempotent",
       ...(call.signal === undefined ? {} : { signal: call.signal }),
+      ...(call.retries === "none" ? { retries: 0 } : {}),
     });
     const requested = readShopifyQueryCost(response.body)?.requestedQueryCost;
     if (requested !== undefined && requested > 0) costs.set(costKey, requested);

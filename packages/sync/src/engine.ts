@@ -15,6 +15,7 @@ import {
   positionKey,
   type QuantityToPublish,
   type RecordedSale,
+  type RoleCallOptions,
   type SalesOrderSink,
   type StockEvent,
   StockLevels,
@@ -770,12 +771,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await failBatch(tenant, publisher.channelId, entries, call.signal.reason);
       return;
     }
+    // The outbox owns the retries of dispatched work: one HTTP attempt per try.
+    const dispatched: RoleCallOptions = { signal: call.signal, retries: "none" };
     const fresh = entries.filter((e) => (e.payload as QuantityPayload).receipt === undefined);
     const confirming = entries.filter((e) => (e.payload as QuantityPayload).receipt !== undefined);
     const outcomes: { entry: OutboxEntry; outcome: PublishOutcome }[] = [];
     try {
       if (fresh.length > 0) {
-        const results = await publisher.publish(fresh.map(toUpdate), { signal: call.signal });
+        const results = await publisher.publish(fresh.map(toUpdate), dispatched);
         results.forEach((outcome, i) => {
           outcomes.push({ entry: fresh[i] as OutboxEntry, outcome });
         });
@@ -786,7 +789,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             update: toUpdate(entry),
             receipt: (entry.payload as QuantityPayload).receipt as string,
           })),
-          { signal: call.signal },
+          dispatched,
         );
         results.forEach((outcome, i) => {
           outcomes.push({ entry: confirming[i] as OutboxEntry, outcome });
@@ -903,6 +906,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const sink = tenant.options.salesSink;
     const tenantId = tenant.options.id;
     const { signal } = call;
+    // The outbox owns the retries of dispatched work: one HTTP attempt per try.
+    const dispatched: RoleCallOptions = { signal, retries: "none" };
     for (const entry of entries) {
       const payload = entry.payload as SalePayload;
       if (signal.aborted) {
@@ -927,7 +932,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       };
       try {
         if (payload.action === "record") {
-          const recorded = await sink.recordSale(payload.sale, { signal });
+          const recorded = await sink.recordSale(payload.sale, dispatched);
           await applyThenAck(recorded);
           counters.salesRecorded++;
           emit({
@@ -940,7 +945,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           });
         } else if (payload.action === "return") {
           const ret = payload.return;
-          const recorded = await sink.recordReturn(ret, { signal });
+          const recorded = await sink.recordReturn(ret, dispatched);
           await applyThenAck(recorded);
           counters.returnsRecorded++;
           emit({
@@ -955,7 +960,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         } else {
           await sink.voidSale(
             { channelId: payload.channelId, orderId: payload.orderId },
-            { signal },
+            dispatched,
           );
           await store.ack([{ entry }]);
         }
