@@ -59,7 +59,7 @@ export interface OmnistockErrorTraits {
   readonly retryable: boolean;
   /**
    * The status the sync engine's webhook handler answers a delivery that failed with an
-   * error of this code (as retryable as {@link retryable} says): `400` and `401` are the
+   * error of this code (as retryable as `retryable` says): `400` and `401` are the
    * delivery's own fault, `503` asks the platform to deliver again, `500` is the server's
    * problem. See {@link webhookStatusOf} for the rule per error.
    */
