@@ -140,7 +140,9 @@ export function parseLightspeedWebhook(options: ParseLightspeedWebhookOptions): 
         : [
             {
               type: "stock.counted",
-              id: deliveryId,
+              // Not the id a poll gives the same version: a later look at one version tells
+              // that the level still held then, which dates the count better.
+              id: `lightspeed:inventory.update:${level.product_id}:${level.outlet_id}:${level.version ?? level.count}`,
               at,
               locationId: locationOf(level.outlet_id),
               sku,

@@ -194,7 +194,7 @@ describe("Lightspeed webhook receiver", () => {
       events: [
         {
           type: "stock.counted",
-          id: "lightspeed:inventory:p-mug:o1:9",
+          id: "lightspeed:inventory.update:p-mug:o1:9",
           at: 42,
           locationId: "loc-o1",
           sku: "MUG-RED",
