@@ -30,10 +30,14 @@ export interface LightspeedStockSourceOptions {
  * Lightspeed as the stock source: a snapshot of every tracked product's level at every
  * outlet, and the levels changed since a version cursor — the polling backstop, since
  * Lightspeed does not guarantee webhooks. Levels become `stock.counted` events with their
- * version, dated by when their page was asked for (`requestedAt`, on the client's clock):
- * Lightspeed works a page out after that, so a sale made while a page was on its way is
- * added on top of the level, never taken as already in it. Composite products (bundles)
- * and untracked products are left out, their components carry the stock.
+ * version, dated by when their page's request was sent (`requestedAt`, on the client's
+ * clock): Lightspeed works a page out after that, so a sale made while a page was on its
+ * way is added on top of the level, never swallowed by it. A sale the page already held is
+ * then taken twice for a while: each poll reads once more the versions the poll before it
+ * saw first, and a version seen again, later, says the level still held then, so the
+ * engine takes it as the newer look. (An `inventory.update` webhook of the same version
+ * does the same sooner.) Composite products (bundles) and untracked products are left
+ * out, their components carry the stock.
  *
  * A read that is empty or partial is an error, never "everything is zero": the snapshot
  * throws `BAD_RESPONSE` when the store answers no products but reports inventory, no
@@ -83,7 +87,9 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
       return [
         {
           type: "stock.counted" as const,
-          id: `lightspeed:inventory:${record.product_id}:${record.outlet_id}:${record.version ?? record.inventory_level}`,
+          // The read's time is in the id: a later read of the same version is a new look,
+          // which tells that the level still held then.
+          id: `lightspeed:inventory:${record.product_id}:${record.outlet_id}:${record.version ?? record.inventory_level}@${record.requestedAt}`,
           at: record.requestedAt,
           locationId: locationOf(record.outlet_id),
           sku,
@@ -119,14 +125,35 @@ export function createLightspeedStockSource(options: LightspeedStockSourceOption
       return { events: await toEvents(records, call), cursor: String(version) };
     },
     async changesSince(cursor: string | undefined, call?: RoleCallOptions): Promise<StockRead> {
-      const after = cursor === undefined ? 0 : Number(cursor);
-      if (!Number.isInteger(after) || after < 0) {
-        throw new OmnistockError("VALIDATION", `Invalid Lightspeed version cursor "${cursor}"`, {
-          platform: "lightspeed",
-        });
-      }
-      const { records, version } = await client.inventorySince(after, call);
-      return { events: await toEvents(records, call), cursor: String(version) };
+      const { seen, from } = parseCursor(cursor);
+      const { records, version } = await client.inventorySince(from, call);
+      const latest = Math.max(version, seen);
+      // The versions this read saw first are read once more by the next poll (see above).
+      return {
+        events: await toEvents(records, call),
+        cursor: latest > seen ? `${latest}:${seen}` : String(latest),
+      };
     },
   };
+}
+
+/**
+ * A poll's cursor: `"{seen}"`, or `"{seen}:{from}"` when the versions after `from` are to be
+ * read once more.
+ */
+function parseCursor(cursor: string | undefined): { seen: number; from: number } {
+  const [seen = Number.NaN, from = seen] = (cursor ?? "0").split(":").map(Number);
+  if (
+    !Number.isSafeInteger(seen) ||
+    !Number.isSafeInteger(from) ||
+    seen < 0 ||
+    from < 0 ||
+    from > seen
+  ) {
+    throw new OmnistockError("VALIDATION", `Invalid Lightspeed version cursor "${cursor}"`, {
+      platform: "lightspeed",
+      details: { cursor },
+    });
+  }
+  return { seen, from };
 }

@@ -58,7 +58,13 @@ it("reads a full snapshot of every outlet, page after page by the version cursor
     { type: "stock.counted", sku: "SKU-5", locationId: "mall", onHand: 4 },
     { type: "stock.counted", sku: "SKU-6", locationId: "warehouse", onHand: 40 },
   ]);
-  expect((await source.changesSince(changes.cursor)).events).toEqual([]);
+  // The next poll reads those versions once more, later, and nothing else.
+  const again = await source.changesSince(changes.cursor);
+  expect(again.events).toMatchObject([
+    { type: "stock.counted", sku: "SKU-5", onHand: 4 },
+    { type: "stock.counted", sku: "SKU-6", onHand: 40 },
+  ]);
+  expect((await source.changesSince(again.cursor)).events).toEqual([]);
   await expect(source.changesSince("not-a-version")).rejects.toSatisfy((error) =>
     isOmnistockError(error, "VALIDATION"),
   );
