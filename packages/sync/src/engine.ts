@@ -1081,6 +1081,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function reportPollError(tenant: Tenant, source: string, error: unknown) {
+    // A poll that `stop()` cut short did not fail: the next start polls again.
+    if (cutShortOf(error) === "stopped") return;
     const typed = isOmnistockError(error)
       ? error
       : new OmnistockError("SERVER", String(error), { cause: error });

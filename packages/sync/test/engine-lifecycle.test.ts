@@ -441,3 +441,37 @@ describe("a call slower than its lease", () => {
     expect(web.shows.get("MUG")).toBe(20);
   });
 });
+
+describe("a poll that stop() cuts short", () => {
+  it("raises no error event: it did not fail, and the next start polls again", async () => {
+    const { source, onChanges } = fakeSource(() => ({ events: fullSnapshot(), cursor: "1" }));
+    let polling!: () => void;
+    const polled = new Promise<void>((resolve) => {
+      polling = resolve;
+    });
+    const slow: typeof source = {
+      ...source,
+      changesSince: (_cursor, call) =>
+        new Promise((_resolve, reject) => {
+          polling();
+          call?.signal?.addEventListener("abort", () => reject(call.signal?.reason), {
+            once: true,
+          });
+        }),
+    };
+    onChanges((cursor) => ({ events: [], cursor: cursor ?? "1" }));
+    const errors: string[] = [];
+    const engine = createSyncEngine({
+      tenants: [{ id: "acme", catalog, stockSource: slow }],
+      dispatch: quick,
+      polling: { stockEveryMs: 5, ordersEveryMs: 0 },
+      onEvent: (event) => {
+        if (event.type === "error") errors.push(event.source);
+      },
+    });
+    await engine.start();
+    await polled;
+    await engine.stop();
+    expect(errors).toEqual([]);
+  });
+});
