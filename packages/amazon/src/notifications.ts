@@ -11,7 +11,15 @@ import {
   type WebhookReceiver,
   type WebhookRequest,
 } from "@omnistock/core";
-import { hmacSha256, verifyHmac } from "@omnistock/transport";
+import {
+  hmacSha256,
+  reportWarning,
+  type UnsignedWebhookWarning,
+  verifyHmac,
+  type WebhookSigning,
+  webhookSecretsOption,
+  withWebhookSigning,
+} from "@omnistock/transport";
 import { z } from "zod";
 import type { AmazonClient } from "./client.js";
 import { type AmazonListingMapping, amazonListings } from "./mapping.js";
@@ -72,47 +80,25 @@ export interface AmazonNotificationReceiverOptions {
   readonly signatureHeader?: string;
 }
 
-/**
- * What {@link createAmazonNotificationReceiver} must be told about signatures: its `secrets`, or
- * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
- */
-export type AmazonReceiverSigning =
-  | { readonly secrets: string | readonly string[] }
-  | { readonly allowUnsigned: true };
+/** What the receiver must be told about signatures (see `WebhookSigning`). */
+export type AmazonReceiverSigning = WebhookSigning;
 
-/** The warning of a {@link createAmazonNotificationReceiver} that takes unsigned notifications. */
-export interface AmazonReceiverWarning {
-  /** `UNSIGNED_WEBHOOKS`: the receiver takes notifications without verifying them. */
-  readonly code: "UNSIGNED_WEBHOOKS";
-  /** What is unsafe and how to make it safe. */
-  readonly message: string;
-}
+/** The warning of a receiver that takes unsigned deliveries (see `UnsignedWebhookWarning`). */
+export type AmazonReceiverWarning = UnsignedWebhookWarning;
 
-const objectInput = (payload: { readonly value: unknown }) =>
-  typeof payload.value === "object" && payload.value !== null;
-
-const optionsSchema = z
-  .strictObject({
+const optionsSchema = withWebhookSigning(
+  z.strictObject({
     channelId: z.string().min(1),
     client: objectWithMethods<AmazonClient>("an AmazonClient", ["getOrderItems"]).optional(),
     listings: z.array(z.unknown()).optional(),
     sellerId: z.string().min(1).optional(),
-    secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    secrets: webhookSecretsOption.optional(),
     allowUnsigned: z.boolean().optional(),
     onWarning: functionOption.optional(),
     signatureHeader: z.string().min(1).optional(),
-  })
-  .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
-    path: ["secrets"],
-    message:
-      "required: the forwarder's signing secrets, or allowUnsigned: true to take unsigned notifications",
-    when: objectInput,
-  })
-  .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
-    path: ["allowUnsigned"],
-    message: "cannot be true with secrets: a receiver with secrets verifies every notification",
-    when: objectInput,
-  });
+  }),
+  "the forwarder's signing secrets",
+);
 
 const eventBridgeSchema = z.object({ "detail-type": z.string(), detail: z.unknown() });
 const orderChangeMessageSchema = z.object({ Payload: orderChangeSchema });
@@ -165,10 +151,14 @@ export function createAmazonNotificationReceiver(
   const secrets = options.secrets;
   const platform = { platform: "amazon" } as const;
   if (secrets === undefined) {
-    warn(options.onWarning, {
-      code: "UNSIGNED_WEBHOOKS",
-      message: `Amazon notifications for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the forwarder's secrets instead`,
-    });
+    reportWarning(
+      options.onWarning,
+      {
+        code: "UNSIGNED_WEBHOOKS",
+        message: `Amazon notifications for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the forwarder's secrets instead`,
+      },
+      "amazon",
+    );
   }
 
   async function receive(request: WebhookRequest) {
@@ -313,18 +303,4 @@ async function orderItems(
       },
     );
   }
-}
-
-/** Gives `warning` to `onWarning`, or else to the runtime's warnings where it has them. */
-function warn(
-  onWarning: ((warning: AmazonReceiverWarning) => void) | undefined,
-  warning: AmazonReceiverWarning,
-): void {
-  if (onWarning !== undefined) {
-    onWarning(warning);
-    return;
-  }
-  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
-    .process;
-  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_AMAZON_${warning.code}` });
 }

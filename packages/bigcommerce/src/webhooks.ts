@@ -10,7 +10,15 @@ import {
   type WebhookReceiver,
   type WebhookRequest,
 } from "@omnistock/core";
-import { type StandardWebhookSecret, verifyStandardWebhook } from "@omnistock/transport";
+import {
+  reportWarning,
+  type StandardWebhookSecret,
+  type UnsignedWebhookWarning,
+  verifyStandardWebhook,
+  type WebhookSigning,
+  webhookSecretsOption,
+  withWebhookSigning,
+} from "@omnistock/transport";
 import { z } from "zod";
 import type { BigCommerceClient } from "./client.js";
 import { type BigCommerceLocationOptions, createLocationMap, levelsFrom } from "./locations.js";
@@ -85,30 +93,17 @@ export interface BigCommerceWebhookReceiverOptions
   readonly clock?: () => number;
 }
 
-/**
- * What {@link createBigCommerceWebhookReceiver} must be told about signatures: its `secrets`, or
- * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
- */
-export type BigCommerceReceiverSigning =
-  | { readonly secrets: string | readonly string[] }
-  | { readonly allowUnsigned: true };
+/** What the receiver must be told about signatures (see `WebhookSigning`). */
+export type BigCommerceReceiverSigning = WebhookSigning;
 
-/** The warning of a {@link createBigCommerceWebhookReceiver} that takes unsigned deliveries. */
-export interface BigCommerceReceiverWarning {
-  /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
-  readonly code: "UNSIGNED_WEBHOOKS";
-  /** What is unsafe and how to make it safe. */
-  readonly message: string;
-}
+/** The warning of a receiver that takes unsigned deliveries (see `UnsignedWebhookWarning`). */
+export type BigCommerceReceiverWarning = UnsignedWebhookWarning;
 
-const objectInput = (payload: { readonly value: unknown }) =>
-  typeof payload.value === "object" && payload.value !== null;
-
-const optionsSchema = z
-  .strictObject({
+const optionsSchema = withWebhookSigning(
+  z.strictObject({
     client: objectWithMethods<BigCommerceClient>("a BigCommerce client", ["order"]),
     channelId: z.string().min(1),
-    secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    secrets: webhookSecretsOption.optional(),
     allowUnsigned: z.boolean().optional(),
     onWarning: functionOption.optional(),
     toleranceSeconds: z.number().nonnegative().finite().optional(),
@@ -117,18 +112,9 @@ const optionsSchema = z
     channelLocationId: z.string().min(1).optional(),
     locations: z.record(z.string(), z.number().int().positive()).optional(),
     defaultLocationId: z.number().int().positive().optional(),
-  })
-  .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
-    path: ["secrets"],
-    message:
-      "required: the app's client secret (the option clientSecret is now secrets), or allowUnsigned: true to take unsigned deliveries",
-    when: objectInput,
-  })
-  .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
-    path: ["allowUnsigned"],
-    message: "cannot be true with secrets: a receiver with secrets verifies every delivery",
-    when: objectInput,
-  });
+  }),
+  "the app's client secret (the option clientSecret is now secrets)",
+);
 
 const orderBodySchema = z.object({ data: orderWebhookDataSchema });
 const shipmentBodySchema = z.object({ data: shipmentWebhookDataSchema });
@@ -174,10 +160,14 @@ export function createBigCommerceWebhookReceiver(
   )?.map((secret) => (secret.startsWith("whsec_") ? secret : new TextEncoder().encode(secret)));
   const platform = { platform: "bigcommerce" } as const;
   if (secrets === undefined) {
-    warn(options.onWarning, {
-      code: "UNSIGNED_WEBHOOKS",
-      message: `BigCommerce webhooks for ${options.channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post them; give it the app's client secret instead`,
-    });
+    reportWarning(
+      options.onWarning,
+      {
+        code: "UNSIGNED_WEBHOOKS",
+        message: `BigCommerce webhooks for ${options.channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post them; give it the app's client secret instead`,
+      },
+      "bigcommerce",
+    );
   }
 
   /** The delivery id: `webhook-id`, once its signature verified where there are secrets. */
@@ -252,18 +242,4 @@ export function createBigCommerceWebhookReceiver(
       levels,
     };
   });
-}
-
-/** Gives `warning` to `onWarning`, or else to the runtime's warnings where it has them. */
-function warn(
-  onWarning: ((warning: BigCommerceReceiverWarning) => void) | undefined,
-  warning: BigCommerceReceiverWarning,
-): void {
-  if (onWarning !== undefined) {
-    onWarning(warning);
-    return;
-  }
-  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
-    .process;
-  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_BIGCOMMERCE_${warning.code}` });
 }

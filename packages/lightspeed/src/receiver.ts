@@ -6,18 +6,15 @@ import {
   type WebhookDelivery,
   type WebhookReceiver,
 } from "@omnistock/core";
+import { reportWarning, type UnsignedWebhookWarning } from "@omnistock/transport";
 import { z } from "zod";
 import { createLightspeedCatalogue, type LightspeedCatalogue } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";
 import { catalogueOption, checkOptions, clientOption, fn, signingProblem } from "./options.js";
 import { type LightspeedWebhook, parseLightspeedWebhook } from "./webhooks.js";
 
-/** A warning the receiver gives once, for a setting that weakens it. */
-export interface LightspeedWarning {
-  /** `UNSIGNED_WEBHOOKS`: the receiver takes webhooks without verifying them. */
-  readonly code: "UNSIGNED_WEBHOOKS";
-  readonly message: string;
-}
+/** A warning the receiver gives once, for a setting that weakens it (see `UnsignedWebhookWarning`). */
+export type LightspeedWarning = UnsignedWebhookWarning;
 
 /** Options of {@link createLightspeedWebhookReceiver}. */
 export interface LightspeedWebhookReceiverOptions {
@@ -140,11 +137,15 @@ export function createLightspeedWebhookReceiver(
 ): WebhookReceiver {
   checkOptions(optionsSchema, options, "Lightspeed webhook receiver options");
   if (options.allowUnsigned === true) {
-    warn(options.onWarning, {
-      code: "UNSIGNED_WEBHOOKS",
-      message:
-        "Lightspeed webhook receiver built with allowUnsigned: true takes webhooks without verifying them",
-    });
+    reportWarning(
+      options.onWarning,
+      {
+        code: "UNSIGNED_WEBHOOKS",
+        message:
+          "Lightspeed webhook receiver built with allowUnsigned: true takes webhooks without verifying them",
+      },
+      "lightspeed",
+    );
   }
   const catalogue =
     options.catalogue ??
@@ -254,18 +255,4 @@ async function fromStore<T>(read: () => Promise<T>): Promise<T> {
       },
     );
   }
-}
-
-/** Hands a warning to `onWarning`, or to the runtime's warnings where there is no hook. */
-function warn(
-  onWarning: ((warning: LightspeedWarning) => void) | undefined,
-  warning: LightspeedWarning,
-): void {
-  if (onWarning !== undefined) {
-    onWarning(warning);
-    return;
-  }
-  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
-    .process;
-  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_LIGHTSPEED_${warning.code}` });
 }

@@ -9,7 +9,15 @@ import {
   type WebhookDelivery,
   type WebhookReceiver,
 } from "@omnistock/core";
-import { hmacSha256, verifyHmac } from "@omnistock/transport";
+import {
+  hmacSha256,
+  reportWarning,
+  type UnsignedWebhookWarning,
+  verifyHmac,
+  type WebhookSigning,
+  webhookSecretsOption,
+  withWebhookSigning,
+} from "@omnistock/transport";
 import { z } from "zod";
 import { shopifyGid } from "./ids.js";
 import type { ShopifyMapping } from "./mapping.js";
@@ -67,29 +75,16 @@ export interface ShopifyWebhookReceiverOptions {
   readonly mapping?: ShopifyMapping;
 }
 
-/**
- * What {@link createShopifyWebhookReceiver} must be told about signatures: its `secrets`, or
- * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
- */
-export type ShopifyReceiverSigning =
-  | { readonly secrets: string | readonly string[] }
-  | { readonly allowUnsigned: true };
+/** What the receiver must be told about signatures (see `WebhookSigning`). */
+export type ShopifyReceiverSigning = WebhookSigning;
 
-/** The warning of a {@link createShopifyWebhookReceiver} that takes unsigned deliveries. */
-export interface ShopifyReceiverWarning {
-  /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
-  readonly code: "UNSIGNED_WEBHOOKS";
-  /** What is unsafe and how to make it safe. */
-  readonly message: string;
-}
+/** The warning of a receiver that takes unsigned deliveries (see `UnsignedWebhookWarning`). */
+export type ShopifyReceiverWarning = UnsignedWebhookWarning;
 
-const objectInput = (payload: { readonly value: unknown }) =>
-  typeof payload.value === "object" && payload.value !== null;
-
-const optionsSchema = z
-  .strictObject({
+const optionsSchema = withWebhookSigning(
+  z.strictObject({
     channelId: z.string().min(1),
-    secrets: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    secrets: webhookSecretsOption.optional(),
     allowUnsigned: z.boolean().optional(),
     onWarning: functionOption.optional(),
     shop: z.string().min(1).optional(),
@@ -99,18 +94,9 @@ const optionsSchema = z
         { error: "expected a ShopifyMapping" },
       )
       .optional(),
-  })
-  .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
-    path: ["secrets"],
-    message:
-      "required: the app's client secret, or allowUnsigned: true to take unsigned deliveries",
-    when: objectInput,
-  })
-  .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
-    path: ["allowUnsigned"],
-    message: "cannot be true with secrets: a receiver with secrets verifies every delivery",
-    when: objectInput,
-  });
+  }),
+  "the app's client secret",
+);
 
 const TOPIC_HEADER = "x-shopify-topic";
 const HMAC_HEADER = "x-shopify-hmac-sha256";
@@ -154,10 +140,14 @@ export function createShopifyWebhookReceiver(
   const { channelId, mapping, secrets } = options;
   const context: ShopifyOrderContext = { channelId, ...(mapping === undefined ? {} : { mapping }) };
   if (secrets === undefined) {
-    warn(options.onWarning, {
-      code: "UNSIGNED_WEBHOOKS",
-      message: `Shopify webhooks for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the app's client secret instead`,
-    });
+    reportWarning(
+      options.onWarning,
+      {
+        code: "UNSIGNED_WEBHOOKS",
+        message: `Shopify webhooks for ${channelId} are taken unsigned (allowUnsigned: true): anyone who reaches the receiver can post orders; give it the app's client secret instead`,
+      },
+      "shopify",
+    );
   }
 
   return createWebhookReceiver("shopify", async ({ body, headers }): Promise<WebhookDelivery> => {
@@ -347,18 +337,4 @@ export function shopifyWebhookHeaders(
     [SHOP_HEADER]: options.shop ?? "example.myshopify.com",
     "x-shopify-api-version": "2026-04",
   };
-}
-
-/** Gives `warning` to `onWarning`, or else to the runtime's warnings where it has them. */
-function warn(
-  onWarning: ((warning: ShopifyReceiverWarning) => void) | undefined,
-  warning: ShopifyReceiverWarning,
-): void {
-  if (onWarning !== undefined) {
-    onWarning(warning);
-    return;
-  }
-  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
-    .process;
-  runtime?.emitWarning?.(warning.message, { code: `OMNISTOCK_SHOPIFY_${warning.code}` });
 }

@@ -365,3 +365,86 @@ function header(headers: WebhookHeaders, name: string): string | null {
   }
   return null;
 }
+
+/**
+ * What a webhook receiver must be told about signatures: its `secrets`, or
+ * `allowUnsigned: true` said out loud. A receiver never verifies nothing by default.
+ *
+ * @example
+ * ```ts
+ * createShopifyWebhookReceiver({ channelId, secrets: process.env.SHOPIFY_CLIENT_SECRET! });
+ * createAmazonNotificationReceiver({ channelId, allowUnsigned: true }); // behind your own boundary
+ * ```
+ */
+export type WebhookSigning<Secrets = string | readonly string[]> =
+  | { readonly secrets: Secrets }
+  | { readonly allowUnsigned: true };
+
+/** The warning a receiver built with `allowUnsigned: true` gives once, when it is built. */
+export interface UnsignedWebhookWarning {
+  /** `UNSIGNED_WEBHOOKS`: the receiver takes deliveries without verifying them. */
+  readonly code: "UNSIGNED_WEBHOOKS";
+  /** What is unsafe and how to make it safe. */
+  readonly message: string;
+}
+
+/** Secrets as a receiver's options take them: one, or several for rotation. */
+export const webhookSecretsOption = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const objectInput = (payload: { readonly value: unknown }) =>
+  typeof payload.value === "object" && payload.value !== null;
+
+/**
+ * Adds the signing rules to a receiver's options schema (which has `secrets` and
+ * `allowUnsigned`): one of them is required, and not both. The rules run even when other
+ * fields are at fault, so that every problem is named in one error.
+ *
+ * @param secretsAre what the secrets are, for the message (e.g. "the app's client secret")
+ * @example
+ * ```ts
+ * const optionsSchema = withWebhookSigning(
+ *   z.strictObject({ secrets: webhookSecretsOption.optional(), allowUnsigned: z.boolean().optional() }),
+ *   "the app's client secret",
+ * );
+ * ```
+ */
+export function withWebhookSigning<
+  T extends z.ZodType<{ secrets?: unknown; allowUnsigned?: boolean | undefined }>,
+>(schema: T, secretsAre: string) {
+  return schema
+    .refine((o) => o.secrets !== undefined || o.allowUnsigned === true, {
+      path: ["secrets"],
+      message: `required: ${secretsAre}, or allowUnsigned: true to take unsigned deliveries`,
+      when: objectInput,
+    })
+    .refine((o) => o.secrets === undefined || o.allowUnsigned !== true, {
+      path: ["allowUnsigned"],
+      message: "cannot be true with secrets: a receiver with secrets verifies every delivery",
+      when: objectInput,
+    });
+}
+
+/**
+ * Gives a receiver's warning to its `onWarning` hook, or else to the runtime's warnings
+ * (`process.emitWarning`, code `OMNISTOCK_{PLATFORM}_{code}`) where there is one.
+ *
+ * @example
+ * ```ts
+ * reportWarning(options.onWarning, { code: "UNSIGNED_WEBHOOKS", message }, "shopify");
+ * ```
+ */
+export function reportWarning<W extends { readonly code: string; readonly message: string }>(
+  onWarning: ((warning: W) => void) | undefined,
+  warning: W,
+  platform: PlatformName,
+): void {
+  if (onWarning !== undefined) {
+    onWarning(warning);
+    return;
+  }
+  const runtime = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
+    .process;
+  runtime?.emitWarning?.(warning.message, {
+    code: `OMNISTOCK_${platform.toUpperCase()}_${warning.code}`,
+  });
+}
