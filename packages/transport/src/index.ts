@@ -5,16 +5,91 @@
  *
  * @packageDocumentation
  */
-export * from "./client.js";
-export * from "./conformance.js";
-export * from "./limiter.js";
-export * from "./limiters/amazon.js";
-export * from "./limiters/bigcommerce.js";
-export * from "./limiters/lightspeed.js";
-export * from "./limiters/shopify.js";
-export * from "./redact.js";
-export * from "./retry-after.js";
-export * from "./time.js";
-export * from "./token-source.js";
-export * from "./virtual-time.js";
-export * from "./webhooks.js";
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpResponse,
+  type Replay,
+  type RequestOptions,
+  type RetryOptions,
+  type TransportEvent,
+} from "./client.js";
+export { checkRateLimiter, type RateLimiterConformanceOptions } from "./conformance.js";
+export {
+  type AcquireOptions,
+  BaseLimiter,
+  type LimiterTimeOptions,
+  MAX_BLOCK_MS,
+  type RateBudget,
+  type RateLimiter,
+  type RateObservation,
+  SlidingWindow,
+  type ThrottledEvent,
+  TokenBucket,
+} from "./limiter.js";
+export {
+  AMAZON_RATES,
+  type AmazonLimiterOptions,
+  type AmazonRate,
+  createAmazonLimiter,
+} from "./limiters/amazon.js";
+export {
+  type BigCommerceLimiterOptions,
+  createBigCommerceLimiter,
+} from "./limiters/bigcommerce.js";
+export {
+  createLightspeedLimiter,
+  LIGHTSPEED_WINDOW_MS,
+  type LightspeedLimiterOptions,
+} from "./limiters/lightspeed.js";
+export {
+  createShopifyLimiter,
+  readShopifyQueryCost,
+  SHOPIFY_PLANS,
+  type ShopifyLimiterOptions,
+  type ShopifyPlan,
+  type ShopifyQueryCost,
+  shopifyThrottledBody,
+} from "./limiters/shopify.js";
+export { REDACTED, redact, redactHeaders, SECRET_HEADERS } from "./redact.js";
+export { parseRetryAfter } from "./retry-after.js";
+export {
+  type Clock,
+  deadlineOf,
+  type Sleep,
+  systemClock,
+  systemSleep,
+  withDeadline,
+} from "./time.js";
+export {
+  createTokenSource,
+  type IssuedToken,
+  type TokenSource,
+  type TokenSourceOptions,
+} from "./token-source.js";
+export { createVirtualTime, type VirtualTime } from "./virtual-time.js";
+export {
+  assertHmac,
+  type HmacEncoding,
+  hmacSha256,
+  reportWarning,
+  type SignStandardWebhookOptions,
+  type StandardWebhookDelivery,
+  type StandardWebhookResult,
+  type StandardWebhookSecret,
+  safeEqual,
+  safeVerifyStandardWebhook,
+  signStandardWebhook,
+  standardWebhookHeaders,
+  type UnsignedWebhookWarning,
+  type VerifyHmacOptions,
+  type VerifyStandardWebhookOptions,
+  verifyHmac,
+  verifyStandardWebhook,
+  type WebhookHeaders,
+  type WebhookSigning,
+  webhookSecretsOption,
+  withWebhookSigning,
+} from "./webhooks.js";
