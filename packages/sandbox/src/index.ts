@@ -5,13 +5,68 @@
  * @packageDocumentation
  */
 
-export * from "./activity/index.js";
-export * from "./amazon/index.js";
-export * from "./bigcommerce/index.js";
-export * from "./common/faults.js";
-export * from "./common/random.js";
-export * from "./common/serve.js";
-export * from "./common/types.js";
-export * from "./lightspeed/index.js";
-export * from "./shopify/index.js";
-export * from "./start-sandbox.js";
+export {
+  type ActionLine,
+  type PlayOptions,
+  planTradingDay,
+  playTradingDay,
+  type StoreAction,
+  type StoreActionHandlers,
+  type TradingDayOptions,
+} from "./activity/index.js";
+export {
+  type AmazonControl,
+  type AmazonListing,
+  type AmazonOrder,
+  type AmazonServer,
+  type AmazonServerOptions,
+  createAmazonServer,
+} from "./amazon/index.js";
+export {
+  type BigCommerceControl,
+  type BigCommerceOrder,
+  type BigCommerceServer,
+  type BigCommerceServerOptions,
+  type BigCommerceShipment,
+  type BigCommerceVariant,
+  createBigCommerceServer,
+  type InventoryTracking,
+} from "./bigcommerce/index.js";
+export {
+  type ApiFaults,
+  createWebhookDispatcher,
+  type Faults,
+  type RateLimitedAnswer,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+  type WebhookFaults,
+  withApiFaults,
+} from "./common/faults.js";
+export { createRandom, type Random } from "./common/random.js";
+export { type FetchHandler, type ServedHandler, type ServeOptions, serve } from "./common/serve.js";
+export type { Clock, DeliverWebhook, PlatformServer, WebhookDelivery } from "./common/types.js";
+export {
+  createLightspeedServer,
+  type LightspeedControl,
+  type LightspeedOutlet,
+  type LightspeedProduct,
+  type LightspeedSale,
+  type LightspeedServer,
+  type LightspeedServerOptions,
+  type LightspeedWebhookType,
+} from "./lightspeed/index.js";
+export {
+  createShopifyServer,
+  type QuantityName,
+  SHOPIFY_SDL,
+  type ShopifyControl,
+  type ShopifyServer,
+  type ShopifyServerOptions,
+  type ShopifyTopic,
+} from "./shopify/index.js";
+export {
+  type Sandbox,
+  type SandboxOptions,
+  type SandboxPlatform,
+  startSandbox,
+} from "./start-sandbox.js";
