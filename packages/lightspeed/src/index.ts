@@ -5,11 +5,65 @@
  *
  * @packageDocumentation
  */
-export * from "./catalogue.js";
-export * from "./client.js";
-export * from "./receiver.js";
-export * from "./schemas.js";
-export * from "./sink.js";
-export * from "./source.js";
-export * from "./stock-writer.js";
-export * from "./webhooks.js";
+export {
+  type CatalogueKey,
+  type CatalogueLookup,
+  createLightspeedCatalogue,
+  type LightspeedCatalogue,
+  type LightspeedCatalogueOptions,
+} from "./catalogue.js";
+export {
+  createLightspeedClient,
+  type LightspeedAuth,
+  type LightspeedClient,
+  type LightspeedClientOptions,
+  type LightspeedInventoryReading,
+} from "./client.js";
+export {
+  createLightspeedWebhookReceiver,
+  type LightspeedWarning,
+  type LightspeedWebhookReceiverOptions,
+} from "./receiver.js";
+export {
+  collectionSchema,
+  inventorySchema,
+  inventoryWebhookSchema,
+  LIGHTSPEED_MAX_QUANTITY,
+  type LightspeedInventoryRecord,
+  type LightspeedOutletRecord,
+  type LightspeedProductRecord,
+  type LightspeedSaleRecord,
+  legacyQuantitySchema,
+  outletSchema,
+  productSchema,
+  productWebhookSchema,
+  quantitySchema,
+  registerSaleAnswerSchema,
+  registerSchema,
+  saleSchema,
+  saleWebhookSchema,
+  tokenSchema,
+  versionRangeSchema,
+} from "./schemas.js";
+export {
+  createLightspeedSalesSink,
+  type LightspeedSalesSinkOptions,
+  returnReference,
+  saleReference,
+} from "./sink.js";
+export { createLightspeedStockSource, type LightspeedStockSourceOptions } from "./source.js";
+export {
+  createLightspeedStockWriter,
+  type LightspeedAdjustmentReason,
+  type LightspeedDecreaseReason,
+  type LightspeedIncreaseReason,
+  type LightspeedStockWriter,
+  type LightspeedStockWriterOptions,
+  type StockCorrection,
+  type StockCorrectionResult,
+} from "./stock-writer.js";
+export {
+  type LightspeedWebhook,
+  type ParseLightspeedWebhookOptions,
+  parseLightspeedWebhook,
+} from "./webhooks.js";
