@@ -5,11 +5,105 @@
  *
  * @packageDocumentation
  */
-export * from "./client.js";
-export * from "./documents.js";
-export * from "./ids.js";
-export * from "./mapping.js";
-export * from "./orders.js";
-export * from "./publisher.js";
-export * from "./schemas.js";
-export * from "./webhooks.js";
+export {
+  createShopifyClient,
+  SHOPIFY_API_VERSION,
+  type ShopifyClient,
+  type ShopifyClientOptions,
+  type ShopifyLevelRef,
+  type ShopifyOrdersPage,
+  type ShopifyQuantityInput,
+  type ShopifySetQuantitiesInput,
+} from "./client.js";
+export {
+  ACTIVATE,
+  INVENTORY_ITEM,
+  LEVEL_PAGE,
+  LEVELS_PER_QUERY,
+  LOCATION_LEVELS,
+  LOCATIONS,
+  levelsOperation,
+  MORE_LINES,
+  ORDER_LINE_ITEMS,
+  ORDER_LINES,
+  ORDER_PAGE,
+  ORDERS,
+  REFUND_LINE_ITEMS,
+  REFUND_LINES,
+  SET_QUANTITIES,
+  SHOPIFY_OPERATIONS,
+  type ShopifyOperation,
+  VARIANT,
+  VARIANT_PAGE,
+  VARIANTS,
+  variantsCost,
+} from "./documents.js";
+export { legacyId, type ShopifyIdType, shopifyGid } from "./ids.js";
+export {
+  createShopifyMapping,
+  type ShopifyItemResolution,
+  type ShopifyLocationEntry,
+  type ShopifyMapping,
+  type ShopifyMappingOptions,
+} from "./mapping.js";
+export {
+  createShopifyOrderSource,
+  type ShopifyLineFacts,
+  type ShopifyOrderContext,
+  type ShopifyOrderFacts,
+  type ShopifyOrderSourceOptions,
+  type ShopifyRefundFacts,
+  shopifyOrderEventId,
+  shopifyOrderReport,
+  shopifyRefundReport,
+} from "./orders.js";
+export {
+  createShopifyPublisher,
+  SHOPIFY_MAX_BATCH,
+  type ShopifyPublisherOptions,
+  setQuantitiesKey,
+} from "./publisher.js";
+export {
+  activateAnswerSchema,
+  connectionSchema,
+  envelopeSchema,
+  graphqlErrorSchema,
+  inventoryItemAnswerSchema,
+  inventoryLevelWebhookSchema,
+  itemLevelSchema,
+  lineItemsSchema,
+  locationLevelsAnswerSchema,
+  locationSchema,
+  locationsAnswerSchema,
+  orderLinesAnswerSchema,
+  orderSchema,
+  ordersAnswerSchema,
+  orderWebhookSchema,
+  pageInfoSchema,
+  refundLinesAnswerSchema,
+  refundLinesSchema,
+  refundWebhookSchema,
+  SHOPIFY_MAX_QUANTITY,
+  type ShopifyLineItemRecord,
+  type ShopifyLocationRecord,
+  type ShopifyOrderRecord,
+  type ShopifyRefundLineRecord,
+  type ShopifyUserError,
+  type ShopifyVariantRecord,
+  setQuantitiesAnswerSchema,
+  userErrorSchema,
+  variantAnswerSchema,
+  variantSchema,
+  variantsAnswerSchema,
+} from "./schemas.js";
+export {
+  createShopifyWebhookReceiver,
+  SHOPIFY_WEBHOOK_TOPICS,
+  type ShopifyReceiverSigning,
+  type ShopifyReceiverWarning,
+  type ShopifyWebhookHeadersOptions,
+  type ShopifyWebhookReceiverOptions,
+  type ShopifyWebhookTopic,
+  shopifyWebhookHeaders,
+  signShopifyWebhook,
+} from "./webhooks.js";
