@@ -6,9 +6,70 @@
  *
  * @packageDocumentation
  */
-export * from "./client.js";
-export * from "./mapping.js";
-export * from "./notifications.js";
-export * from "./orders.js";
-export * from "./publisher.js";
-export * from "./schemas.js";
+export {
+  type AmazonClient,
+  type AmazonClientOptions,
+  type AmazonCredentials,
+  createAmazonClient,
+  type GetListingsItemRequest,
+  type GetOrdersRequest,
+  JSON_LISTINGS_FEED_OPERATION,
+  JSON_LISTINGS_FEED_RATE,
+  type ListingsPatchOperation,
+  LWA_TOKEN_URL,
+  type PatchListingsItemRequest,
+} from "./client.js";
+export { type AmazonListingMapping, type AmazonListings, amazonListings } from "./mapping.js";
+export {
+  AMAZON_SIGNATURE_HEADER,
+  type AmazonNotificationReceiverOptions,
+  type AmazonReceiverSigning,
+  type AmazonReceiverWarning,
+  createAmazonNotificationReceiver,
+  signAmazonNotification,
+} from "./notifications.js";
+export {
+  type AmazonOrderFacts,
+  type AmazonOrderSourceOptions,
+  createAmazonOrderSource,
+  orderStatusOf,
+  toChannelOrder,
+} from "./orders.js";
+export {
+  type AmazonPublisherOptions,
+  createAmazonPublisher,
+  FEED_MAX_BYTES,
+  FEED_MAX_MESSAGES,
+} from "./publisher.js";
+export {
+  AMAZON_MAX_QUANTITY,
+  type AmazonFeed,
+  type AmazonInventorySummary,
+  type AmazonListingItem,
+  type AmazonListingSubmission,
+  type AmazonOrderChange,
+  type AmazonOrderItemRecord,
+  type AmazonOrderRecord,
+  type AmazonOrderStatus,
+  type AmazonOrdersPage,
+  type AmazonProcessingReport,
+  feedCreatedSchema,
+  feedDocumentCreatedSchema,
+  feedDocumentSchema,
+  feedSchema,
+  inventorySummariesPageSchema,
+  inventorySummarySchema,
+  listingIssueSchema,
+  listingItemSchema,
+  listingSubmissionSchema,
+  lwaTokenSchema,
+  mfnQuantityChangeSchema,
+  notificationEnvelopeSchema,
+  orderChangeSchema,
+  orderItemSchema,
+  orderItemsPageSchema,
+  orderSchema,
+  orderStatusSchema,
+  ordersPageSchema,
+  processingReportSchema,
+} from "./schemas.js";
