@@ -5,9 +5,66 @@
  *
  * @packageDocumentation
  */
-export * from "./client.js";
+export {
+  type AbsoluteAdjustmentItem,
+  type AdjustAbsoluteOptions,
+  type BigCommerceClient,
+  type BigCommerceClientOptions,
+  createBigCommerceClient,
+  MAX_ADJUSTMENT_ITEMS,
+  MAX_QUANTITY,
+} from "./client.js";
 export type { BigCommerceLocationOptions } from "./locations.js";
-export * from "./orders.js";
-export * from "./publisher.js";
-export * from "./schemas.js";
-export * from "./webhooks.js";
+export {
+  type BigCommerceOrderMapping,
+  type BigCommerceOrderSourceOptions,
+  channelOrderOf,
+  createBigCommerceOrderSource,
+  fetchChannelOrder,
+  ORDER_STATUSES,
+} from "./orders.js";
+export {
+  type BigCommerceDiscovery,
+  type BigCommerceListing,
+  type BigCommercePublisher,
+  type BigCommercePublisherOptions,
+  createBigCommercePublisher,
+} from "./publisher.js";
+export {
+  BIGCOMMERCE_MAX_QUANTITY,
+  type BigCommerceInventoryItem,
+  type BigCommerceInventoryTracking,
+  type BigCommerceLocationRecord,
+  type BigCommerceOrderProductRecord,
+  type BigCommerceOrderRecord,
+  type BigCommerceProductRecord,
+  type BigCommerceShipmentRecord,
+  type BigCommerceVariantRecord,
+  inventoryItemSchema,
+  inventoryTrackingSchema,
+  itemLocationSchema,
+  locationSchema,
+  orderProductSchema,
+  orderSchema,
+  orderWebhookDataSchema,
+  pageSchema,
+  paginationSchema,
+  problemSchema,
+  productInventoryWebhookDataSchema,
+  productSchema,
+  shipmentSchema,
+  shipmentWebhookDataSchema,
+  skuInventoryWebhookDataSchema,
+  transactionSchema,
+  variantSchema,
+  webhookBodySchema,
+} from "./schemas.js";
+export {
+  type BigCommerceReceiverSigning,
+  type BigCommerceReceiverWarning,
+  type BigCommerceWebhookReceiverOptions,
+  createBigCommerceWebhookReceiver,
+  INVENTORY_WEBHOOK_SCOPES,
+  ORDER_WEBHOOK_SCOPES,
+  SHIPMENT_WEBHOOK_SCOPES,
+} from "./webhooks.js";
