@@ -1,6 +1,7 @@
 import {
   type Catalog,
   type ChannelOrder,
+  channelOrderSchema,
   findListing,
   OmnistockError,
   parseWith,
@@ -20,21 +21,6 @@ import type { AnnouncedLevel } from "./units.js";
  */
 
 const id = z.string().min(1);
-const count = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-/** Zod schema of a {@link ChannelOrder} as an adapter hands it over. */
-const channelOrderSchema = z.object({
-  eventId: id,
-  channelId: id,
-  orderId: id,
-  at: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  status: z.enum(["placed", "cancelled", "fulfilled", "refunded"]),
-  lines: z.array(z.object({ listingId: id, quantity: count, restock: z.boolean().optional() })),
-  channelLocationId: id.optional(),
-  fulfilledByChannel: z.boolean().optional(),
-  tracking: z.object({ company: z.string().optional(), number: z.string() }).optional(),
-});
-
 /** Zod schema of a level a channel announced. */
 const levelSchema = z.object({
   channelId: id,
