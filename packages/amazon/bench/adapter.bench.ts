@@ -19,7 +19,8 @@
 import { createAmazonClient, createAmazonPublisher, FEED_MAX_MESSAGES } from "@omnistock/amazon";
 import type { PendingPublish } from "@omnistock/core";
 import { createAmazonServer, startSandbox } from "@omnistock/sandbox";
-import { createVirtualTime, type TransportEvent } from "@omnistock/transport";
+import type { TransportEvent } from "@omnistock/transport";
+import { createVirtualTime } from "@omnistock/transport/testing";
 
 const PATCH_SECONDS = Number(process.env.BENCH_PATCH_SECONDS ?? 10);
 const FEED_MINUTES = Number(process.env.BENCH_FEED_MINUTES ?? 8);

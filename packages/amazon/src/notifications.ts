@@ -13,13 +13,15 @@ import {
 } from "@omnistock/core";
 import {
   hmacSha256,
-  reportWarning,
   type UnsignedWebhookWarning,
   verifyHmac,
   type WebhookSigning,
+} from "@omnistock/transport";
+import {
+  reportWarning,
   webhookSecretsOption,
   withWebhookSigning,
-} from "@omnistock/transport";
+} from "@omnistock/transport/internal";
 import { z } from "zod";
 import type { AmazonClient } from "./client.js";
 import { type AmazonListingMapping, amazonListings } from "./mapping.js";

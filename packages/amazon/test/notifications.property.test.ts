@@ -1,4 +1,5 @@
 import { isOmnistockError } from "@omnistock/core";
+import { arbitraryBody } from "@omnistock/transport/testing";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import {
@@ -7,7 +8,6 @@ import {
   createAmazonNotificationReceiver,
   signAmazonNotification,
 } from "../src/index.js";
-import { arbitraryBody } from "./bodies.js";
 import { answering, mfnQuantityNotification, orderChangeNotification } from "./support.js";
 
 // A thousand bodies, some nested thousands deep, on a machine that may be busy.
@@ -54,7 +54,7 @@ const quantityInBounds = (q: number) =>
 describe("Amazon notification receiver, any body", () => {
   it("a correctly signed arbitrary body never throws and is either a valid delivery or a typed VALIDATION error", async () => {
     await fc.assert(
-      fc.asyncProperty(arbitraryBody(VALID), async (body) => {
+      fc.asyncProperty(arbitraryBody(fc, VALID), async (body) => {
         const headers = new Headers({
           "x-omnistock-signature": signAmazonNotification(SECRET, body),
         });

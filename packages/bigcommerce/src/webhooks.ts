@@ -11,14 +11,16 @@ import {
   type WebhookRequest,
 } from "@omnistock/core";
 import {
-  reportWarning,
   type StandardWebhookSecret,
   type UnsignedWebhookWarning,
   verifyStandardWebhook,
   type WebhookSigning,
+} from "@omnistock/transport";
+import {
+  reportWarning,
   webhookSecretsOption,
   withWebhookSigning,
-} from "@omnistock/transport";
+} from "@omnistock/transport/internal";
 import { z } from "zod";
 import type { BigCommerceClient } from "./client.js";
 import { type BigCommerceLocationOptions, createLocationMap, levelsFrom } from "./locations.js";

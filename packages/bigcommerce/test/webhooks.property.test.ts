@@ -1,8 +1,8 @@
 import { isOmnistockError } from "@omnistock/core";
+import { arbitraryBody } from "@omnistock/transport/testing";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { BIGCOMMERCE_MAX_QUANTITY, createBigCommerceWebhookReceiver } from "../src/index.js";
-import { arbitraryBody } from "./bodies.js";
 import { fakeStoreClient, NOW, signedDelivery, WEBHOOK_SECRET } from "./support.js";
 
 // A thousand bodies, some nested thousands deep, on a machine that may be busy.
@@ -43,7 +43,7 @@ const VALID = [
 describe("BigCommerce webhook receiver, any body", () => {
   it("a correctly signed arbitrary body never throws and is either a valid delivery or a typed VALIDATION error", async () => {
     await fc.assert(
-      fc.asyncProperty(arbitraryBody(VALID), async (body) => {
+      fc.asyncProperty(arbitraryBody(fc, VALID), async (body) => {
         const result = await receiver.tryReceive(signedDelivery(body, "msg_p"));
         if (!result.ok) {
           expect(isOmnistockError(result.error, "VALIDATION")).toBe(true);

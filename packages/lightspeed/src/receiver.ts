@@ -6,7 +6,8 @@ import {
   type WebhookDelivery,
   type WebhookReceiver,
 } from "@omnistock/core";
-import { reportWarning, type UnsignedWebhookWarning } from "@omnistock/transport";
+import type { UnsignedWebhookWarning } from "@omnistock/transport";
+import { reportWarning } from "@omnistock/transport/internal";
 import { z } from "zod";
 import { createLightspeedCatalogue, type LightspeedCatalogue } from "./catalogue.js";
 import type { LightspeedClient } from "./client.js";

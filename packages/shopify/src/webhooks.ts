@@ -11,13 +11,15 @@ import {
 } from "@omnistock/core";
 import {
   hmacSha256,
-  reportWarning,
   type UnsignedWebhookWarning,
   verifyHmac,
   type WebhookSigning,
+} from "@omnistock/transport";
+import {
+  reportWarning,
   webhookSecretsOption,
   withWebhookSigning,
-} from "@omnistock/transport";
+} from "@omnistock/transport/internal";
 import { z } from "zod";
 import { shopifyGid } from "./ids.js";
 import type { ShopifyMapping } from "./mapping.js";

@@ -1,4 +1,5 @@
 import { isOmnistockError } from "@omnistock/core";
+import { arbitraryBody } from "@omnistock/transport/testing";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import {
@@ -7,7 +8,6 @@ import {
   SHOPIFY_WEBHOOK_TOPICS,
   shopifyWebhookHeaders,
 } from "../src/index.js";
-import { arbitraryBody } from "./bodies.js";
 
 // A thousand bodies, some nested thousands deep, on a machine that may be busy.
 vi.setConfig({ testTimeout: 60_000 });
@@ -48,7 +48,7 @@ describe("Shopify webhook receiver, any body", () => {
   it("a correctly signed arbitrary body never throws and is either a valid delivery or a typed VALIDATION error", async () => {
     await fc.assert(
       fc.asyncProperty(
-        arbitraryBody(VALID),
+        arbitraryBody(fc, VALID),
         fc.constantFrom(...SHOPIFY_WEBHOOK_TOPICS, "products/update"),
         async (body, topic) => {
           const headers = new Headers(

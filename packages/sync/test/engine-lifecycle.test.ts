@@ -8,7 +8,8 @@ import {
   type SaleToRecord,
   type WebhookDelivery,
 } from "@omnistock/core";
-import { createHttpClient, createVirtualTime } from "@omnistock/transport";
+import { createHttpClient } from "@omnistock/transport";
+import { createVirtualTime } from "@omnistock/transport/testing";
 import { describe, expect, it, vi } from "vitest";
 import { createMemoryStore, createSyncEngine, type SyncStore } from "../src/index.js";
 import { catalog, fakeChannel, fakeSource, fullSnapshot } from "./engine-fakes.js";

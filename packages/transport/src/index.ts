@@ -3,6 +3,9 @@
  * client with an injectable fetch, one rate limiter per platform scheme, retries that
  * honour the platform's wait, typed errors with secrets scrubbed, and webhook signatures.
  *
+ * Test kits (virtual time, the rate-limiter conformance check, arbitrary webhook bodies)
+ * are in `@omnistock/transport/testing`.
+ *
  * @packageDocumentation
  */
 export {
@@ -16,18 +19,14 @@ export {
   type RetryOptions,
   type TransportEvent,
 } from "./client.js";
-export { checkRateLimiter, type RateLimiterConformanceOptions } from "./conformance.js";
 export {
   type AcquireOptions,
-  BaseLimiter,
   type LimiterTimeOptions,
   MAX_BLOCK_MS,
   type RateBudget,
   type RateLimiter,
   type RateObservation,
-  SlidingWindow,
   type ThrottledEvent,
-  TokenBucket,
 } from "./limiter.js";
 export {
   AMAZON_RATES,
@@ -69,12 +68,10 @@ export {
   type TokenSource,
   type TokenSourceOptions,
 } from "./token-source.js";
-export { createVirtualTime, type VirtualTime } from "./virtual-time.js";
 export {
   assertHmac,
   type HmacEncoding,
   hmacSha256,
-  reportWarning,
   type SignStandardWebhookOptions,
   type StandardWebhookDelivery,
   type StandardWebhookResult,
@@ -90,6 +87,4 @@ export {
   verifyStandardWebhook,
   type WebhookHeaders,
   type WebhookSigning,
-  webhookSecretsOption,
-  withWebhookSigning,
 } from "./webhooks.js";

@@ -1,6 +1,7 @@
 import { isOmnistockError, type OmnistockError } from "@omnistock/core";
 import { describe, expect, it } from "vitest";
-import { createHttpClient, createVirtualTime, deadlineOf, withDeadline } from "../src/index.js";
+import { createHttpClient, deadlineOf, withDeadline } from "../src/index.js";
+import { createVirtualTime } from "../src/testing.js";
 
 /** A platform that answers each request with the next scripted response. */
 function scripted(answers: (() => Response)[]) {

@@ -5,12 +5,11 @@ import {
   createBigCommerceLimiter,
   createLightspeedLimiter,
   createShopifyLimiter,
-  createVirtualTime,
   LIGHTSPEED_WINDOW_MS,
   type RateLimiter,
   type RateObservation,
-  type VirtualTime,
 } from "../src/index.js";
+import { createVirtualTime, type VirtualTime } from "../src/testing.js";
 
 /** One request of a schedule: when it arrives after the previous one, and what it costs. */
 interface Arrival {

@@ -3,17 +3,15 @@ import { describe, expect, it } from "vitest";
 import {
   AMAZON_RATES,
   type AmazonLimiterOptions,
-  checkRateLimiter,
   createAmazonLimiter,
   createBigCommerceLimiter,
   createLightspeedLimiter,
   createShopifyLimiter,
-  createVirtualTime,
   MAX_BLOCK_MS,
   type RateLimiter,
   type ThrottledEvent,
-  type VirtualTime,
 } from "../src/index.js";
+import { checkRateLimiter, createVirtualTime, type VirtualTime } from "../src/testing.js";
 
 const on = (time: VirtualTime) => ({ clock: time.clock, sleep: time.sleep });
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type * as Api from "../src/index.js";
+import type * as Testing from "../src/testing.js";
 
 /** The type-only exports of @omnistock/transport. */
 type TypeExports = [
@@ -23,7 +24,6 @@ type TypeExports = [
   Api.LimiterTimeOptions,
   Api.RateBudget,
   Api.RateLimiter,
-  Api.RateLimiterConformanceOptions,
   Api.RateObservation,
   Api.Replay,
   Api.RequestOptions,
@@ -43,39 +43,35 @@ type TypeExports = [
   Api.UnsignedWebhookWarning,
   Api.VerifyHmacOptions,
   Api.VerifyStandardWebhookOptions,
-  Api.VirtualTime,
   Api.WebhookHeaders,
   Api.WebhookSigning,
 ];
+
+/** The type-only exports of @omnistock/transport/testing. */
+type TestingTypeExports = [Testing.RateLimiterConformanceOptions, Testing.VirtualTime];
 
 describe("public surface", () => {
   it("the public surface of @omnistock/transport is exactly this list", async () => {
     expect(Object.keys(await import("../src/index.js")).sort()).toEqual([
       "AMAZON_RATES",
-      "BaseLimiter",
       "LIGHTSPEED_WINDOW_MS",
       "MAX_BLOCK_MS",
       "REDACTED",
       "SECRET_HEADERS",
       "SHOPIFY_PLANS",
-      "SlidingWindow",
-      "TokenBucket",
       "assertHmac",
-      "checkRateLimiter",
       "createAmazonLimiter",
       "createBigCommerceLimiter",
       "createHttpClient",
       "createLightspeedLimiter",
       "createShopifyLimiter",
       "createTokenSource",
-      "createVirtualTime",
       "deadlineOf",
       "hmacSha256",
       "parseRetryAfter",
       "readShopifyQueryCost",
       "redact",
       "redactHeaders",
-      "reportWarning",
       "safeEqual",
       "safeVerifyStandardWebhook",
       "shopifyThrottledBody",
@@ -85,10 +81,23 @@ describe("public surface", () => {
       "systemSleep",
       "verifyHmac",
       "verifyStandardWebhook",
-      "webhookSecretsOption",
       "withDeadline",
+    ]);
+    expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<36>();
+  });
+  it("the public surface of @omnistock/transport/testing is exactly this list", async () => {
+    expect(Object.keys(await import("../src/testing.js")).sort()).toEqual([
+      "arbitraryBody",
+      "checkRateLimiter",
+      "createVirtualTime",
+    ]);
+    expectTypeOf<TestingTypeExports>().toHaveProperty("length").toEqualTypeOf<2>();
+  });
+  it("the public surface of @omnistock/transport/internal is exactly this list", async () => {
+    expect(Object.keys(await import("../src/internal.js")).sort()).toEqual([
+      "reportWarning",
+      "webhookSecretsOption",
       "withWebhookSigning",
     ]);
-    expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<38>();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createLightspeedLimiter, createVirtualTime } from "../src/index.js";
+import { createLightspeedLimiter } from "../src/index.js";
+import { createVirtualTime } from "../src/testing.js";
 
 describe("createVirtualTime", () => {
   it("wakes sleepers in the order of their deadlines as the clock advances", async () => {

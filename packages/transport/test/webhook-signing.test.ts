@@ -1,7 +1,7 @@
 import { isOmnistockError, parseWith } from "@omnistock/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { reportWarning, webhookSecretsOption, withWebhookSigning } from "../src/index.js";
+import { reportWarning, webhookSecretsOption, withWebhookSigning } from "../src/internal.js";
 
 const schema = withWebhookSigning(
   z.strictObject({

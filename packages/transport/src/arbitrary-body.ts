@@ -1,4 +1,4 @@
-import fc from "fast-check";
+import type { Arbitrary, default as FastCheck } from "fast-check";
 
 /** Raw JSON number tokens that JSON.parse turns into edge cases (Infinity, -0, 0, lost digits). */
 const RAW_NUMBERS = ["1e400", "-1e400", "-0", "1e-400", "123456789012345678901234567890", "0.0"];
@@ -26,8 +26,25 @@ function replaced(base: unknown, path: readonly (string | number)[], raw: string
  * Arbitrary webhook bodies: any text (unicode included), any JSON value (`null`, arrays,
  * numbers), deep nesting, and valid payloads with one field anywhere in them replaced by
  * any JSON value or a number token at the edge of what JSON.parse gives.
+ *
+ * A receiver fed these must answer each with a typed result (accepted, or rejected naming
+ * the field) and never throw: the body comes from outside.
+ *
+ * @param fc - Your `fast-check` (`import fc from "fast-check"`): the kit builds on it and
+ *   so does not make this package depend on it.
+ * @param valid - Real payloads of the receiver's topics; mutations start from them. At
+ *   least one, with at least one field.
+ * @example
+ * ```ts
+ * await fc.assert(
+ *   fc.asyncProperty(arbitraryBody(fc, [orderPayload]), async (body) => {
+ *     const result = await receiver.tryReceive(signed(body));
+ *     if (!result.ok) expect(result.error.code).toBe("VALIDATION");
+ *   }),
+ * );
+ * ```
  */
-export function arbitraryBody(valid: readonly unknown[]): fc.Arbitrary<string> {
+export function arbitraryBody(fc: typeof FastCheck, valid: readonly unknown[]): Arbitrary<string> {
   const mutated = fc.constantFrom(...valid).chain((base) =>
     fc
       .tuple(
