@@ -35,17 +35,44 @@ const schema = z.strictObject({
   registers: z.number().int().min(1).optional(),
 });
 
+/**
+ * What the store counted that our own window does not hold: requests of other processes
+ * of the same application, or a 429's "nothing left", until the store's window ends.
+ */
+interface SpentElsewhere {
+  readonly units: number;
+  /** When the store's count stops holding (epoch ms). */
+  readonly until: number;
+}
+
 class LightspeedLimiter extends BaseLimiter {
   readonly platform = "lightspeed" as const;
+  /** Our own requests. */
   readonly #window: SlidingWindow;
+  /** The store's newest count, beyond our own; replaced by every newer one. */
+  #elsewhere: SpentElsewhere | undefined;
 
   constructor(options: LightspeedLimiterOptions) {
     super(options);
     this.#window = new SlidingWindow(300 * (options.registers ?? 1) + 50, LIGHTSPEED_WINDOW_MS);
   }
 
+  /** Units the store counted beyond ours, at `now`. */
+  #elsewhereAt(now: number): SpentElsewhere | undefined {
+    const elsewhere = this.#elsewhere;
+    return elsewhere !== undefined && elsewhere.until > now && elsewhere.units > 0
+      ? elsewhere
+      : undefined;
+  }
+
   protected waitFor(cost: number, now: number): number {
-    return this.#window.waitFor(cost, now);
+    const elsewhere = this.#elsewhereAt(now);
+    if (elsewhere === undefined) return this.#window.waitFor(cost, now);
+    // Either our own requests expire enough to make room beside what was spent elsewhere,
+    // or that count stops holding and our own must make room for the cost alone.
+    const beside = this.#window.waitFor(cost + elsewhere.units, now);
+    const after = Math.max(elsewhere.until - now, this.#window.waitFor(cost, now));
+    return Math.min(beside, after);
   }
 
   protected spend(cost: number, now: number): void {
@@ -56,28 +83,35 @@ class LightspeedLimiter extends BaseLimiter {
     const limit = this.#window.limit;
     return {
       limit,
-      remaining: limit - this.#window.used(now),
-      nextInMs: this.#window.waitFor(1, now),
+      remaining: limit - this.#window.used(now) - (this.#elsewhereAt(now)?.units ?? 0),
+      nextInMs: this.waitFor(1, now),
     };
   }
 
-  protected learn({ status, headers }: RateObservation, now: number): void {
-    // The store's own limit and count, where it reports them, win over our estimate: other
-    // processes of the same application spend the same budget. Our window already holds
-    // every request we sent, so the store's count only adds what was spent elsewhere.
+  protected learn({ status, headers }: RateObservation, now: number, inFlight: number): void {
     const limit = numberHeader(headers, "x-ratelimit-limit");
     if (limit !== undefined && Number.isInteger(limit) && limit > 0) this.#window.limit = limit;
+    const wait =
+      status === 429
+        ? (parseRetryAfter(headers.get("retry-after"), now) ??
+          parseRetryAfter(headers.get("x-ratelimit-reset"), now) ??
+          FALLBACK_BLOCK_MS)
+        : undefined;
     const remaining = numberHeader(headers, "x-ratelimit-remaining");
     if (remaining !== undefined) {
-      this.#window.reserve(this.#window.limit - Math.max(0, remaining), now);
+      // The store's own count wins over our estimate: other processes of the application
+      // spend the same budget. It has not seen the requests still in flight, and what it
+      // counted beyond our own window was spent elsewhere. Each answer replaces the count
+      // of the one before: once the store's window resets, its "nothing left" no longer
+      // holds. A 429's holds until its Retry-After (the store's reset); any other is taken
+      // as spent now, the cautious guess, for a whole window.
+      const spent = this.#window.limit - Math.max(0, remaining) + inFlight;
+      this.#elsewhere = {
+        units: Math.max(0, spent - this.#window.used(now)),
+        until: now + (wait ?? LIGHTSPEED_WINDOW_MS),
+      };
     }
-    if (status === 429) {
-      const wait =
-        parseRetryAfter(headers.get("retry-after"), now) ??
-        parseRetryAfter(headers.get("x-ratelimit-reset"), now) ??
-        FALLBACK_BLOCK_MS;
-      this.block(now + wait);
-    }
+    if (wait !== undefined) this.block(now + wait);
   }
 }
 
