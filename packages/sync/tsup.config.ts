@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
 import base from "../../tsup.config.base.js";
 
-// The conformance suite for stores is a second entry: `@omnistock/sync/test-utils`.
-export default defineConfig({ ...base, entry: ["src/index.ts", "src/test-utils.ts"] });
+// The conformance suite for stores is a second entry: `@omnistock/sync/testing`.
+export default defineConfig({ ...base, entry: ["src/index.ts", "src/testing.ts"] });

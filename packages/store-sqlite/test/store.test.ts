@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runStoreContract } from "@omnistock/sync/test-utils";
+import { runStoreContract } from "@omnistock/sync/testing";
 import { afterAll } from "vitest";
 import { createSqliteStore } from "../src/index.js";
 

@@ -3,6 +3,8 @@
  * incremental allocation and planning in one store transaction, and per-channel dispatch
  * through a durable outbox.
  *
+ * The conformance suite every store runs is in `@omnistock/sync/testing`.
+ *
  * @packageDocumentation
  */
 export {
@@ -45,4 +47,4 @@ export {
   type PublishedValue,
   type SyncStore,
 } from "./store.js";
-export { orderReference, type QuantityPayload, SALES_QUEUE, type SalePayload } from "./units.js";
+export { orderReference } from "./units.js";

@@ -18,7 +18,7 @@ import type { ChannelOrder, Position, SkuQuantity } from "@omnistock/core";
  *   newer value.
  *
  * Every implementation runs the conformance suite `runStoreContract` from
- * `@omnistock/sync/test-utils`.
+ * `@omnistock/sync/testing`.
  */
 export interface SyncStore {
   /**

@@ -5,7 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type * as Api from "../src/index.js";
-import type * as TestUtils from "../src/test-utils.js";
+import type * as Testing from "../src/testing.js";
 
 /** The type-only exports of @omnistock/sync. */
 type TypeExports = [
@@ -35,8 +35,6 @@ type TypeExports = [
   Api.ParkedEntry,
   Api.PollingOptions,
   Api.PublishedValue,
-  Api.QuantityPayload,
-  Api.SalePayload,
   Api.SyncEngine,
   Api.SyncEngineOptions,
   Api.SyncEvent,
@@ -47,18 +45,17 @@ type TypeExports = [
   Api.WebhookOptions,
 ];
 
-/** The type-only exports of @omnistock/sync/test-utils. */
-type TestUtilsTypeExports = [
-  TestUtils.StoreContractOptions,
-  TestUtils.StoreFactory,
-  TestUtils.StoreFixture,
+/** The type-only exports of @omnistock/sync/testing. */
+type TestingTypeExports = [
+  Testing.StoreContractOptions,
+  Testing.StoreFactory,
+  Testing.StoreFixture,
 ];
 
 describe("public surface", () => {
   it("the public surface of @omnistock/sync is exactly this list", async () => {
     expect(Object.keys(await import("../src/index.js")).sort()).toEqual([
       "LatencyHistogram",
-      "SALES_QUEUE",
       "createMemoryStore",
       "createSyncEngine",
       "orderKey",
@@ -66,10 +63,10 @@ describe("public surface", () => {
       "silentLogger",
       "toNodeHandler",
     ]);
-    expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<36>();
+    expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<34>();
   });
-  it("the public surface of @omnistock/sync/test-utils is exactly this list", async () => {
-    expect(Object.keys(await import("../src/test-utils.js")).sort()).toEqual(["runStoreContract"]);
-    expectTypeOf<TestUtilsTypeExports>().toHaveProperty("length").toEqualTypeOf<3>();
+  it("the public surface of @omnistock/sync/testing is exactly this list", async () => {
+    expect(Object.keys(await import("../src/testing.js")).sort()).toEqual(["runStoreContract"]);
+    expectTypeOf<TestingTypeExports>().toHaveProperty("length").toEqualTypeOf<3>();
   });
 });

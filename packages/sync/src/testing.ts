@@ -1,5 +1,5 @@
 /**
- * @omnistock/sync/test-utils — the conformance suite every {@link SyncStore} runs.
+ * @omnistock/sync/testing — the conformance suite every {@link SyncStore} runs.
  *
  * @packageDocumentation
  */
@@ -51,7 +51,7 @@ export type { StoreContractOptions, StoreFactory, StoreFixture } from "./contrac
  * ```ts
  * // test/store.test.ts
  * import { createMemoryStore } from "@omnistock/sync";
- * import { runStoreContract } from "@omnistock/sync/test-utils";
+ * import { runStoreContract } from "@omnistock/sync/testing";
  *
  * runStoreContract("memory", () => {
  *   const store = createMemoryStore();
