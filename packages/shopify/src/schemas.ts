@@ -170,7 +170,18 @@ export const refundLinesAnswerSchema = z.object({
   refund: z.object({ refundLineItems: refundLinesSchema }).nullable(),
 });
 
-const legacyId = z.number().int().positive();
+/**
+ * A REST id of a webhook payload, as text. Shopify's ids are 64-bit: webhook bodies are
+ * parsed so that an id keeps its digits as text (`"820982911946154508"`); a safe integer
+ * number (a body parsed elsewhere) is taken too. A number beyond 2^53 has lost digits
+ * already and is refused.
+ */
+const legacyId = z
+  .union([
+    z.string().regex(/^[1-9]\d{0,19}$/, { error: "expected a positive whole number" }),
+    z.number().int().positive(),
+  ])
+  .transform(String);
 
 const webhookLineSchema = z.object({
   id: legacyId,

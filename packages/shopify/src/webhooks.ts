@@ -21,7 +21,7 @@ import {
   withWebhookSigning,
 } from "@omnistock/transport/internal";
 import { z } from "zod";
-import { shopifyGid } from "./ids.js";
+import { parseShopifyJson, shopifyGid } from "./ids.js";
 import type { ShopifyMapping } from "./mapping.js";
 import { type ShopifyOrderContext, shopifyOrderReport, shopifyRefundReport } from "./orders.js";
 import { inventoryLevelWebhookSchema, orderWebhookSchema, refundWebhookSchema } from "./schemas.js";
@@ -103,6 +103,7 @@ const optionsSchema = withWebhookSigning(
 const TOPIC_HEADER = "x-shopify-topic";
 const HMAC_HEADER = "x-shopify-hmac-sha256";
 const WEBHOOK_ID_HEADER = "x-shopify-webhook-id";
+const EVENT_ID_HEADER = "x-shopify-event-id";
 const SHOP_HEADER = "x-shopify-shop-domain";
 
 function headerError(header: string, message: string): OmnistockError {
@@ -118,8 +119,16 @@ function headerError(header: string, message: string): OmnistockError {
  * `orders/fulfilled` become channel orders (placed, cancelled, fulfilled) and
  * `refunds/create` a refunded one with its restocked lines — under the same event ids as
  * polling; `inventory_levels/update` becomes a level, so the runtime can tell its own
- * echo from an edit made on Shopify. The delivery id is `X-Shopify-Webhook-Id`, the same
- * on every retry of a delivery. Other topics are acknowledged with nothing in them.
+ * echo from an edit made on Shopify. Other topics are acknowledged with nothing in them.
+ *
+ * The delivery id, the key the runtime de-duplicates on, is `X-Shopify-Event-Id`: the same
+ * for every webhook of one event, including one sent through two subscriptions (each has
+ * its own `X-Shopify-Webhook-Id`). Where a delivery has no event id, it is
+ * `X-Shopify-Webhook-Id`, the same on every retry of that delivery.
+ *
+ * Ids are kept whole: Shopify sends its 64-bit ids as JSON numbers, and every `id` and
+ * `…_id` of a payload is read from its digits, so an order id beyond 2^53
+ * (`820982911946154508`) is the order's own, as text.
  *
  * @throws {@link OmnistockError} `VALIDATION` for bad options (`secrets` when neither they
  *   nor `allowUnsigned: true` are given). `receive` throws `SIGNATURE`
@@ -172,15 +181,19 @@ export function createShopifyWebhookReceiver(
     }
     const topic = headers.get(TOPIC_HEADER);
     if (!topic) throw headerError(TOPIC_HEADER, "missing");
-    const deliveryId = headers.get(WEBHOOK_ID_HEADER);
-    if (!deliveryId) throw headerError(WEBHOOK_ID_HEADER, "missing");
+    // One event sent through two subscriptions comes with two webhook ids and one event
+    // id: the event id is the key that recognises it, where Shopify sends one.
+    const eventId = headers.get(EVENT_ID_HEADER);
+    const webhookId = headers.get(WEBHOOK_ID_HEADER);
+    if (!eventId && !webhookId) throw headerError(WEBHOOK_ID_HEADER, "missing");
+    const deliveryId = eventId || (webhookId as string);
     const shop = headers.get(SHOP_HEADER);
     if (options.shop !== undefined && shop !== options.shop) {
       throw headerError(SHOP_HEADER, `expected "${options.shop}", got "${shop ?? ""}"`);
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(body);
+      payload = parseShopifyJson(body);
     } catch {
       throw validationError("Shopify webhook", [{ path: ["body"], message: "not JSON" }], {
         platform: "shopify",
@@ -302,6 +315,11 @@ export interface ShopifyWebhookHeadersOptions {
   readonly secret: string;
   /** The delivery id (`X-Shopify-Webhook-Id`). */
   readonly webhookId: string;
+  /**
+   * The event id (`X-Shopify-Event-Id`), shared by every webhook of one event.
+   * @default none: the header is not sent
+   */
+  readonly eventId?: string;
   /** @default "example.myshopify.com" */
   readonly shop?: string;
 }
@@ -336,6 +354,7 @@ export function shopifyWebhookHeaders(
     [TOPIC_HEADER]: options.topic,
     [HMAC_HEADER]: signShopifyWebhook(options.body, options.secret),
     [WEBHOOK_ID_HEADER]: options.webhookId,
+    ...(options.eventId === undefined ? {} : { [EVENT_ID_HEADER]: options.eventId }),
     [SHOP_HEADER]: options.shop ?? "example.myshopify.com",
     "x-shopify-api-version": "2026-04",
   };
