@@ -5,12 +5,14 @@ import {
   AMAZON_MAX_QUANTITY,
   createAmazonClient,
   createAmazonNotificationReceiver,
+  signAmazonNotification,
+} from "../src/index.js";
+import {
   inventorySummariesPageSchema,
   listingItemSchema,
   mfnQuantityChangeSchema,
   orderItemSchema,
-  signAmazonNotification,
-} from "../src/index.js";
+} from "../src/schemas.js";
 import {
   answering,
   mfnQuantityNotification,

@@ -48,25 +48,19 @@ describe("public surface", () => {
       "createBigCommercePublisher",
       "createBigCommerceWebhookReceiver",
       "fetchChannelOrder",
-      "inventoryItemSchema",
-      "inventoryTrackingSchema",
-      "itemLocationSchema",
-      "locationSchema",
-      "orderProductSchema",
-      "orderSchema",
-      "orderWebhookDataSchema",
-      "pageSchema",
-      "paginationSchema",
-      "problemSchema",
-      "productInventoryWebhookDataSchema",
-      "productSchema",
-      "shipmentSchema",
-      "shipmentWebhookDataSchema",
-      "skuInventoryWebhookDataSchema",
-      "transactionSchema",
-      "variantSchema",
-      "webhookBodySchema",
     ]);
     expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<22>();
+  });
+  it("exports no zod schema: zod stays out of the public surface (docs/architecture.md)", async () => {
+    const api: Record<string, unknown> = await import("../src/index.js");
+    const schemas = Object.keys(api).filter((name) => {
+      const value = api[name];
+      return (
+        (typeof value === "object" || typeof value === "function") &&
+        value !== null &&
+        "_zod" in value
+      );
+    });
+    expect(schemas).toEqual([]);
   });
 });

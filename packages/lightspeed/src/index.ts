@@ -25,25 +25,11 @@ export {
   type LightspeedWebhookReceiverOptions,
 } from "./receiver.js";
 export {
-  collectionSchema,
-  inventorySchema,
-  inventoryWebhookSchema,
   LIGHTSPEED_MAX_QUANTITY,
   type LightspeedInventoryRecord,
   type LightspeedOutletRecord,
   type LightspeedProductRecord,
   type LightspeedSaleRecord,
-  legacyQuantitySchema,
-  outletSchema,
-  productSchema,
-  productWebhookSchema,
-  quantitySchema,
-  registerSaleAnswerSchema,
-  registerSchema,
-  saleSchema,
-  saleWebhookSchema,
-  tokenSchema,
-  versionRangeSchema,
 } from "./schemas.js";
 export {
   createLightspeedSalesSink,

@@ -39,30 +39,28 @@ describe("public surface", () => {
   it("the public surface of @omnistock/lightspeed is exactly this list", async () => {
     expect(Object.keys(await import("../src/index.js")).sort()).toEqual([
       "LIGHTSPEED_MAX_QUANTITY",
-      "collectionSchema",
       "createLightspeedCatalogue",
       "createLightspeedClient",
       "createLightspeedSalesSink",
       "createLightspeedStockSource",
       "createLightspeedStockWriter",
       "createLightspeedWebhookReceiver",
-      "inventorySchema",
-      "inventoryWebhookSchema",
-      "legacyQuantitySchema",
-      "outletSchema",
       "parseLightspeedWebhook",
-      "productSchema",
-      "productWebhookSchema",
-      "quantitySchema",
-      "registerSaleAnswerSchema",
-      "registerSchema",
       "returnReference",
       "saleReference",
-      "saleSchema",
-      "saleWebhookSchema",
-      "tokenSchema",
-      "versionRangeSchema",
     ]);
     expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<25>();
+  });
+  it("exports no zod schema: zod stays out of the public surface (docs/architecture.md)", async () => {
+    const api: Record<string, unknown> = await import("../src/index.js");
+    const schemas = Object.keys(api).filter((name) => {
+      const value = api[name];
+      return (
+        (typeof value === "object" || typeof value === "function") &&
+        value !== null &&
+        "_zod" in value
+      );
+    });
+    expect(schemas).toEqual([]);
   });
 });

@@ -44,7 +44,11 @@ export {
 } from "./common/faults.js";
 export { createRandom, type Random } from "./common/random.js";
 export { type FetchHandler, type ServedHandler, type ServeOptions, serve } from "./common/serve.js";
-export type { Clock, DeliverWebhook, PlatformServer, WebhookDelivery } from "./common/types.js";
+export type {
+  DeliverWebhook,
+  PlatformServer,
+  WebhookDelivery as OutgoingWebhook,
+} from "./common/types.js";
 export {
   createLightspeedServer,
   type LightspeedControl,

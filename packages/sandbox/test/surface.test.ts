@@ -21,7 +21,6 @@ type TypeExports = [
   Api.BigCommerceServerOptions,
   Api.BigCommerceShipment,
   Api.BigCommerceVariant,
-  Api.Clock,
   Api.DeliverWebhook,
   Api.Faults,
   Api.FetchHandler,
@@ -33,6 +32,7 @@ type TypeExports = [
   Api.LightspeedServer,
   Api.LightspeedServerOptions,
   Api.LightspeedWebhookType,
+  Api.OutgoingWebhook,
   Api.PlatformServer,
   Api.PlayOptions,
   Api.QuantityName,
@@ -50,7 +50,6 @@ type TypeExports = [
   Api.StoreAction,
   Api.StoreActionHandlers,
   Api.TradingDayOptions,
-  Api.WebhookDelivery,
   Api.WebhookDispatcher,
   Api.WebhookDispatcherOptions,
   Api.WebhookFaults,
@@ -72,6 +71,18 @@ describe("public surface", () => {
       "startSandbox",
       "withApiFaults",
     ]);
-    expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<46>();
+    expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<45>();
+  });
+  it("exports no zod schema: zod stays out of the public surface (docs/architecture.md)", async () => {
+    const api: Record<string, unknown> = await import("../src/index.js");
+    const schemas = Object.keys(api).filter((name) => {
+      const value = api[name];
+      return (
+        (typeof value === "object" || typeof value === "function") &&
+        value !== null &&
+        "_zod" in value
+      );
+    });
+    expect(schemas).toEqual([]);
   });
 });

@@ -15,29 +15,7 @@ export {
   type ShopifyQuantityInput,
   type ShopifySetQuantitiesInput,
 } from "./client.js";
-export {
-  ACTIVATE,
-  INVENTORY_ITEM,
-  LEVEL_PAGE,
-  LEVELS_PER_QUERY,
-  LOCATION_LEVELS,
-  LOCATIONS,
-  levelsOperation,
-  MORE_LINES,
-  ORDER_LINE_ITEMS,
-  ORDER_LINES,
-  ORDER_PAGE,
-  ORDERS,
-  REFUND_LINE_ITEMS,
-  REFUND_LINES,
-  SET_QUANTITIES,
-  SHOPIFY_OPERATIONS,
-  type ShopifyOperation,
-  VARIANT,
-  VARIANT_PAGE,
-  VARIANTS,
-  variantsCost,
-} from "./documents.js";
+export type { ShopifyOperation } from "./documents.js";
 export { legacyId, type ShopifyIdType, shopifyGid } from "./ids.js";
 export {
   createShopifyMapping,
@@ -64,25 +42,6 @@ export {
   setQuantitiesKey,
 } from "./publisher.js";
 export {
-  activateAnswerSchema,
-  connectionSchema,
-  envelopeSchema,
-  graphqlErrorSchema,
-  inventoryItemAnswerSchema,
-  inventoryLevelWebhookSchema,
-  itemLevelSchema,
-  lineItemsSchema,
-  locationLevelsAnswerSchema,
-  locationSchema,
-  locationsAnswerSchema,
-  orderLinesAnswerSchema,
-  orderSchema,
-  ordersAnswerSchema,
-  orderWebhookSchema,
-  pageInfoSchema,
-  refundLinesAnswerSchema,
-  refundLinesSchema,
-  refundWebhookSchema,
   SHOPIFY_MAX_QUANTITY,
   type ShopifyLineItemRecord,
   type ShopifyLocationRecord,
@@ -90,11 +49,6 @@ export {
   type ShopifyRefundLineRecord,
   type ShopifyUserError,
   type ShopifyVariantRecord,
-  setQuantitiesAnswerSchema,
-  userErrorSchema,
-  variantAnswerSchema,
-  variantSchema,
-  variantsAnswerSchema,
 } from "./schemas.js";
 export {
   createShopifyWebhookReceiver,

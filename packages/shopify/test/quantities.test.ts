@@ -2,15 +2,17 @@ import type { WebhookResult } from "@omnistock/core";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
-  activateAnswerSchema,
   createShopifyWebhookReceiver,
+  SHOPIFY_MAX_QUANTITY,
+  shopifyWebhookHeaders,
+} from "../src/index.js";
+import {
+  activateAnswerSchema,
   itemLevelSchema,
   lineItemsSchema,
   locationLevelsAnswerSchema,
   refundLinesSchema,
-  SHOPIFY_MAX_QUANTITY,
-  shopifyWebhookHeaders,
-} from "../src/index.js";
+} from "../src/schemas.js";
 
 const SECRET = "shpss_test";
 const receiver = createShopifyWebhookReceiver({ channelId: "shopify-eu", secrets: SECRET });

@@ -12,12 +12,11 @@ import {
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { recordingFetch } from "../../sandbox/test/support/openapi.js";
 import { describeWithSpecs, specPath } from "../../sandbox/test/support/specs.js";
+import { levelsOperation, SHOPIFY_OPERATIONS } from "../src/documents.js";
 import {
   createShopifyMapping,
   createShopifyOrderSource,
   createShopifyPublisher,
-  levelsOperation,
-  SHOPIFY_OPERATIONS,
 } from "../src/index.js";
 import { clientOf, graphqlBodies, type Shop } from "./support.js";
 

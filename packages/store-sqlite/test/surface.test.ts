@@ -18,4 +18,16 @@ describe("public surface", () => {
     ]);
     expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<1>();
   });
+  it("exports no zod schema: zod stays out of the public surface (docs/architecture.md)", async () => {
+    const api: Record<string, unknown> = await import("../src/index.js");
+    const schemas = Object.keys(api).filter((name) => {
+      const value = api[name];
+      return (
+        (typeof value === "object" || typeof value === "function") &&
+        value !== null &&
+        "_zod" in value
+      );
+    });
+    expect(schemas).toEqual([]);
+  });
 });

@@ -69,4 +69,16 @@ describe("public surface", () => {
     expect(Object.keys(await import("../src/testing.js")).sort()).toEqual(["runStoreContract"]);
     expectTypeOf<TestingTypeExports>().toHaveProperty("length").toEqualTypeOf<3>();
   });
+  it("exports no zod schema: zod stays out of the public surface (docs/architecture.md)", async () => {
+    const api: Record<string, unknown> = await import("../src/index.js");
+    const schemas = Object.keys(api).filter((name) => {
+      const value = api[name];
+      return (
+        (typeof value === "object" || typeof value === "function") &&
+        value !== null &&
+        "_zod" in value
+      );
+    });
+    expect(schemas).toEqual([]);
+  });
 });

@@ -2,13 +2,13 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createBigCommerceServer,
+  type OutgoingWebhook,
   type ServedHandler,
   serve,
-  type WebhookDelivery,
 } from "../../src/index.js";
 
 let now = Date.UTC(2026, 10, 22, 9, 0, 0);
-const delivered: WebhookDelivery[] = [];
+const delivered: OutgoingWebhook[] = [];
 const bigcommerce = createBigCommerceServer({
   clock: () => now,
   applyDelayMs: 2_000,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   createRandom,
   createWebhookDispatcher,
-  type WebhookDelivery,
+  type OutgoingWebhook,
   withApiFaults,
 } from "../../src/index.js";
 
@@ -76,7 +76,7 @@ describe("webhook faults", () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     const dispatcher = createWebhookDispatcher({ random: createRandom(seed), faults });
     for (let i = 0; i < count; i++) {
-      const delivery: WebhookDelivery = {
+      const delivery: OutgoingWebhook = {
         id: `w${i}`,
         topic: "t",
         url,

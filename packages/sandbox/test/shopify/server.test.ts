@@ -2,13 +2,13 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createShopifyServer,
+  type OutgoingWebhook,
   type ServedHandler,
   serve,
-  type WebhookDelivery,
 } from "../../src/index.js";
 
 let now = Date.UTC(2026, 10, 22, 9, 0, 0);
-const delivered: WebhookDelivery[] = [];
+const delivered: OutgoingWebhook[] = [];
 const shopify = createShopifyServer({ clock: () => now, deliver: (d) => delivered.push(d) });
 const { control, credentials } = shopify;
 const store = control.addLocation("Online");
