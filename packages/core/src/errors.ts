@@ -107,8 +107,21 @@ export const OMNISTOCK_ERROR_TRAITS = {
   STORAGE: { retryable: false, webhookStatus: 500, dispatch: "park" },
 } as const satisfies Readonly<Record<OmnistockErrorCode, OmnistockErrorTraits>>;
 
-/** A platform Omnistock talks to, named where an error came from it. */
-export type PlatformName = "lightspeed" | "shopify" | "amazon" | "bigcommerce";
+/**
+ * A platform Omnistock talks to, named where an error came from it and on every role an
+ * adapter plays. The four of Omnistock's own adapters are named, so editors suggest them;
+ * any other non-empty name is a platform too, so an adapter of your own needs no change
+ * here.
+ *
+ * Note: `string & {}` rather than `string` keeps the four names suggested while any other
+ * is accepted.
+ *
+ * @example
+ * ```ts
+ * new OmnistockError("REQUEST", "Etsy refused the listing", { platform: "etsy", status: 400 });
+ * ```
+ */
+export type PlatformName = "lightspeed" | "shopify" | "amazon" | "bigcommerce" | (string & {});
 
 /** One problem found while validating input, with the path of the field at fault. */
 export interface ValidationIssue {

@@ -305,7 +305,7 @@ const REQUEST_ID_HEADERS = [
   "x-correlation-id",
 ];
 
-const platformSchema = z.enum(["lightspeed", "shopify", "amazon", "bigcommerce"]);
+const platformSchema = z.string().min(1);
 const headersSchema = z.record(z.string(), z.string());
 const timeoutSchema = milliseconds.min(1).max(MAX_TIMER_MS);
 

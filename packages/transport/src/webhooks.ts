@@ -68,7 +68,7 @@ export interface VerifyHmacOptions {
 
 const secretValue = z.union([z.string().min(1), z.instanceof(Uint8Array)]);
 const encodingValue = z.enum(["base64", "hex"]);
-const platformValue = z.enum(["lightspeed", "shopify", "amazon", "bigcommerce"]);
+const platformValue = z.string().min(1);
 
 const hmacSchema = z.strictObject({
   payload: z.union([z.string(), z.instanceof(Uint8Array)]),
