@@ -26,7 +26,6 @@ export {
   applyBuffer,
   type BufferOutcome,
   type BufferRule,
-  bufferedQuantity,
   type LowStockTier,
 } from "./buffer.js";
 export {
@@ -37,7 +36,6 @@ export {
   type CompiledChannel,
   type CompiledListing,
   type CompiledPool,
-  catalogConfigSchema,
   compileCatalog,
   findListing,
   type LocationFeed,
@@ -45,7 +43,6 @@ export {
 export {
   type DispatchAction,
   dispatchActionOf,
-  formatPath,
   isOmnistockError,
   OMNISTOCK_ERROR_TRAITS,
   OmnistockError,
@@ -94,7 +91,6 @@ export {
   type Position,
   positionKey,
   type Reservation,
-  reservedAt,
   type SeenEvent,
   type SettledTotals,
   splitPositionKey,
@@ -135,4 +131,4 @@ export {
 } from "./routing.js";
 export { createSkuMapping, type SkuMapping, type SkuMappingEntry } from "./sku-mapping.js";
 export { StockLevels } from "./stock-levels.js";
-export { functionOption, objectWithMethods, parseWith, toIssues } from "./validation.js";
+export { functionOption, objectWithMethods, parseWith } from "./validation.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyBuffer, bufferedQuantity } from "../src/index.js";
+import { bufferedQuantity } from "../src/buffer.js";
+import { applyBuffer } from "../src/index.js";
 
 describe("applyBuffer", () => {
   it("shows 17 of 20 units with a 15 % buffer", () => {

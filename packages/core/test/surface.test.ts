@@ -91,8 +91,6 @@ describe("public surface", () => {
       "applyBuffer",
       "applyEvent",
       "availableAt",
-      "bufferedQuantity",
-      "catalogConfigSchema",
       "channelOrderSchema",
       "compileCatalog",
       "createSkuMapping",
@@ -103,7 +101,6 @@ describe("public surface", () => {
       "expandListingLines",
       "explainSlot",
       "findListing",
-      "formatPath",
       "functionOption",
       "isOmnistockError",
       "listingKey",
@@ -117,18 +114,28 @@ describe("public surface", () => {
       "reallocate",
       "refOfSlot",
       "replay",
-      "reservedAt",
       "routeOrder",
       "routingCandidates",
       "settlePosition",
       "slotOf",
       "splitPositionKey",
       "stockEventSchema",
-      "toIssues",
       "toOmnistockError",
       "validationError",
       "webhookStatusOf",
     ]);
     expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<66>();
+  });
+  it("exports no zod schema but the canonical model's and the option helpers the other packages share (docs/architecture.md)", async () => {
+    const api: Record<string, unknown> = await import("../src/index.js");
+    const schemas = Object.keys(api).filter((name) => {
+      const value = api[name];
+      return (
+        (typeof value === "object" || typeof value === "function") &&
+        value !== null &&
+        "_zod" in value
+      );
+    });
+    expect(schemas.sort()).toEqual(["channelOrderSchema", "functionOption", "stockEventSchema"]);
   });
 });
