@@ -93,7 +93,7 @@ export interface RequestOptions {
    * platform's wait in `retryAfterMs`. For a caller that owns the retries itself — the
    * sync engine's outbox comes back later, honouring that wait, instead of stacking the
    * transport's tries inside each of its own.
-   * @default the client's `retry.retries` (4)
+   * @default the client's `retry.retries`
    */
   readonly retries?: number;
   /**
@@ -170,24 +170,24 @@ export type TransportEvent =
 export interface RetryOptions {
   /**
    * Retries after the first attempt.
-   * @default 4
+   * @default {@link HTTP_CLIENT_DEFAULTS}.retries
    */
   readonly retries?: number;
   /**
    * The first backoff; each retry doubles it, with full jitter (a random wait up to it).
-   * @default 250
+   * @default {@link HTTP_CLIENT_DEFAULTS}.minDelayMs
    */
   readonly minDelayMs?: number;
   /**
    * The longest backoff. A platform's own wait may be longer, and wins.
-   * @default 30000
+   * @default {@link HTTP_CLIENT_DEFAULTS}.maxDelayMs
    */
   readonly maxDelayMs?: number;
   /**
    * The longest wait a platform may ask for before the client gives up instead: the
    * `RATE_LIMITED` error then carries `retryAfterMs`, so a durable outbox can come back
    * later rather than hold a connection slot. Five minutes is Lightspeed's whole window.
-   * @default 300000
+   * @default {@link HTTP_CLIENT_DEFAULTS}.maxRetryAfterMs
    */
   readonly maxRetryAfterMs?: number;
 }
@@ -220,14 +220,14 @@ export interface HttpClientOptions {
   readonly limiter?: RateLimiter;
   /**
    * Per-attempt timeout in milliseconds, for the answer and for reading its body.
-   * @default 30000
+   * @default {@link HTTP_CLIENT_DEFAULTS}.timeoutMs
    */
   readonly timeoutMs?: number;
   /** @default see {@link RetryOptions} */
   readonly retry?: RetryOptions;
   /**
    * Requests in flight at once (p-queue).
-   * @default 4
+   * @default {@link HTTP_CLIENT_DEFAULTS}.concurrency
    */
   readonly concurrency?: number;
   /**
@@ -281,7 +281,11 @@ export interface HttpClient {
   request(options: RequestOptions): Promise<HttpResponse>;
 }
 
-const DEFAULTS = {
+/**
+ * What {@link createHttpClient} uses for each option it is not given; every `@default`
+ * of {@link HttpClientOptions} and {@link RetryOptions} points here.
+ */
+export const HTTP_CLIENT_DEFAULTS = {
   timeoutMs: 30_000,
   concurrency: 4,
   retries: 4,
@@ -399,7 +403,7 @@ const requestSchema = z
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   checkOptions(optionsSchema, options, "HTTP client options");
   const settings = {
-    ...DEFAULTS,
+    ...HTTP_CLIENT_DEFAULTS,
     ...definedOnly({
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,

@@ -10,6 +10,7 @@
  */
 export {
   createHttpClient,
+  HTTP_CLIENT_DEFAULTS,
   type HttpClient,
   type HttpClientOptions,
   type HttpMethod,
@@ -35,6 +36,7 @@ export {
   createAmazonLimiter,
 } from "./limiters/amazon.js";
 export {
+  BIGCOMMERCE_QUOTA,
   type BigCommerceLimiterOptions,
   createBigCommerceLimiter,
 } from "./limiters/bigcommerce.js";
@@ -65,6 +67,7 @@ export {
 export {
   createTokenSource,
   type IssuedToken,
+  TOKEN_EARLY_MS,
   type TokenSource,
   type TokenSourceOptions,
 } from "./token-source.js";
@@ -73,6 +76,7 @@ export {
   type HmacEncoding,
   hmacSha256,
   type SignStandardWebhookOptions,
+  STANDARD_WEBHOOK_TOLERANCE_SECONDS,
   type StandardWebhookDelivery,
   type StandardWebhookResult,
   type StandardWebhookSecret,

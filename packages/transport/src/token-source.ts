@@ -15,6 +15,9 @@ export interface IssuedToken {
   readonly refreshToken?: string;
 }
 
+/** How long before its expiry a token source refreshes a token, when not told: one minute. */
+export const TOKEN_EARLY_MS = 60_000;
+
 /** Options of {@link createTokenSource}. */
 export interface TokenSourceOptions {
   /**
@@ -39,7 +42,7 @@ export interface TokenSourceOptions {
   /**
    * How long before its expiry a token is replaced, so that a request sent with it does
    * not arrive after it.
-   * @default 60000
+   * @default {@link TOKEN_EARLY_MS}
    */
   readonly earlyMs?: number;
 }
@@ -110,7 +113,7 @@ const optionsSchema = z.strictObject({
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
   checkOptions(optionsSchema, options, "token source options");
   const clock = options.clock ?? systemClock;
-  const earlyMs = options.earlyMs ?? 60_000;
+  const earlyMs = options.earlyMs ?? TOKEN_EARLY_MS;
   let access: { readonly token: string; readonly expiresAt: number } | undefined;
   let refreshToken = options.refreshToken;
   let refreshing: Promise<string> | undefined;

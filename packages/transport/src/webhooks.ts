@@ -163,7 +163,7 @@ export interface VerifyStandardWebhookOptions {
   /**
    * How far the timestamp may be from now, in seconds, either way: an old delivery
    * replayed by an attacker is refused.
-   * @default 300
+   * @default {@link STANDARD_WEBHOOK_TOLERANCE_SECONDS}
    */
   readonly toleranceSeconds?: number;
   /**
@@ -205,8 +205,11 @@ const standardSchema = z.strictObject({
   platform: platformValue.optional(),
 });
 
-/** The default tolerance of Standard Webhooks' reference libraries: five minutes. */
-const DEFAULT_TOLERANCE_SECONDS = 300;
+/**
+ * How far a Standard Webhooks timestamp may be from now, in seconds, when not told: five
+ * minutes, the tolerance of the scheme's reference libraries.
+ */
+export const STANDARD_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /**
  * Verifies a webhook signed in the Standard Webhooks scheme (BigCommerce): the signature is
@@ -267,7 +270,7 @@ export function safeVerifyStandardWebhook(
   if (!signatures) return fail("the webhook-signature header is missing");
   const timestamp = Number(timestampText);
   const now = (options.now ?? Date.now()) / 1000;
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOK_TOLERANCE_SECONDS;
   if (Math.abs(now - timestamp) > tolerance)
     return fail(`the timestamp is more than ${tolerance} s from now`);
   const expected = keys.map((key) => sign(key, id, timestamp, options.body));

@@ -54,11 +54,15 @@ describe("public surface", () => {
   it("the public surface of @omnistock/transport is exactly this list", async () => {
     expect(Object.keys(await import("../src/index.js")).sort()).toEqual([
       "AMAZON_RATES",
+      "BIGCOMMERCE_QUOTA",
+      "HTTP_CLIENT_DEFAULTS",
       "LIGHTSPEED_WINDOW_MS",
       "MAX_BLOCK_MS",
       "REDACTED",
       "SECRET_HEADERS",
       "SHOPIFY_PLANS",
+      "STANDARD_WEBHOOK_TOLERANCE_SECONDS",
+      "TOKEN_EARLY_MS",
       "assertHmac",
       "createAmazonLimiter",
       "createBigCommerceLimiter",

@@ -11,17 +11,23 @@ import {
 import { checkOptions, limiterTime, milliseconds } from "../options.js";
 import { parseRetryAfter } from "../retry-after.js";
 
+/**
+ * BigCommerce's quota on the Standard and Plus plans, which {@link createBigCommerceLimiter}
+ * assumes until the store reports its own: 150 requests per 30 seconds.
+ */
+export const BIGCOMMERCE_QUOTA = { quota: 150, windowMs: 30_000 } as const;
+
 /** Options of {@link createBigCommerceLimiter}. */
 export interface BigCommerceLimiterOptions extends LimiterTimeOptions {
   /**
    * Requests per window: the plan's quota (150 on Standard and Plus, 450 on Pro) until the
    * store reports it in `X-Rate-Limit-Requests-Quota`.
-   * @default 150
+   * @default {@link BIGCOMMERCE_QUOTA}.quota
    */
   readonly quota?: number;
   /**
    * The window, in milliseconds, until the store reports it in `X-Rate-Limit-Time-Window-Ms`.
-   * @default 30000
+   * @default {@link BIGCOMMERCE_QUOTA}.windowMs
    */
   readonly windowMs?: number;
 }
@@ -47,7 +53,10 @@ class BigCommerceLimiter extends BaseLimiter {
 
   constructor(options: BigCommerceLimiterOptions) {
     super(options);
-    this.#window = new SlidingWindow(options.quota ?? 150, options.windowMs ?? 30_000);
+    this.#window = new SlidingWindow(
+      options.quota ?? BIGCOMMERCE_QUOTA.quota,
+      options.windowMs ?? BIGCOMMERCE_QUOTA.windowMs,
+    );
   }
 
   #serverWait(cost: number, now: number): number {
