@@ -4,6 +4,6 @@
  *
  * @packageDocumentation
  */
-export type { SqliteStoreOptions } from "./options.js";
+export { SQLITE_STORE_DEFAULTS, type SqliteStoreOptions } from "./options.js";
 export { APPLICATION_ID, SCHEMA_VERSION } from "./schema.js";
 export { createSqliteStore } from "./sqlite-store.js";

@@ -1,5 +1,8 @@
 import { type ValidationIssue, validationError } from "@omnistock/core";
 
+/** What {@link createSqliteStore} uses for each option it is not given. */
+export const SQLITE_STORE_DEFAULTS = { busyTimeoutMs: 5_000, synchronous: "full" } as const;
+
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
   /**
@@ -11,7 +14,7 @@ export interface SqliteStoreOptions {
   /**
    * How long a write waits for another connection's transaction to end before it fails
    * with a retryable `STORAGE` error.
-   * @default 5000
+   * @default {@link SQLITE_STORE_DEFAULTS}.busyTimeoutMs
    */
   readonly busyTimeoutMs?: number;
   /**
@@ -21,7 +24,7 @@ export interface SqliteStoreOptions {
    * operating system still writes it), but a power loss may undo the last commits —
    * never corrupt the file. Choose `"normal"` only when the events can be read again
    * after such a loss (polling cursors, webhooks retried by the platform).
-   * @default "full"
+   * @default {@link SQLITE_STORE_DEFAULTS}.synchronous
    */
   readonly synchronous?: "full" | "normal";
 }
@@ -48,7 +51,11 @@ export function resolveOptions(input: unknown): ResolvedSqliteStoreOptions {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) issues.push({ path: [key], message: "unknown option" });
   }
-  const { path, busyTimeoutMs = 5_000, synchronous = "full" } = options;
+  const {
+    path,
+    busyTimeoutMs = SQLITE_STORE_DEFAULTS.busyTimeoutMs,
+    synchronous = SQLITE_STORE_DEFAULTS.synchronous,
+  } = options;
   if (typeof path !== "string" || path === "") {
     issues.push({ path: ["path"], message: "expected a file path (a non-empty string)" });
   }

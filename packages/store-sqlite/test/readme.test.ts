@@ -1,10 +1,10 @@
 // The README's example, kept runnable.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyPosition, positionKey } from "@omnistock/core";
 import { expect, it } from "vitest";
-import { createSqliteStore } from "../src/index.js";
+import { createSqliteStore, SQLITE_STORE_DEFAULTS } from "../src/index.js";
 
 it("runs the README example", async () => {
   const dir = mkdtempSync(join(tmpdir(), "omnistock-readme-"));
@@ -56,4 +56,23 @@ it("runs the README example", async () => {
 
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+it("the README's option table shows SQLITE_STORE_DEFAULTS", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const lines = readme.slice(readme.indexOf("| option | default |")).split("\n").slice(2);
+  const rows = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith("|")),
+  );
+  const defaults = new Map(
+    rows
+      .map((line) => line.split("|").map((cell) => cell.trim().replaceAll("`", "")))
+      .map(([, name = "", value = ""]) => [name, value]),
+  );
+  defaults.delete("path");
+  expect(Object.fromEntries(defaults)).toEqual({
+    busyTimeoutMs: String(SQLITE_STORE_DEFAULTS.busyTimeoutMs),
+    synchronous: JSON.stringify(SQLITE_STORE_DEFAULTS.synchronous),
+  });
 });

@@ -14,6 +14,7 @@ describe("public surface", () => {
     expect(Object.keys(await import("../src/index.js")).sort()).toEqual([
       "APPLICATION_ID",
       "SCHEMA_VERSION",
+      "SQLITE_STORE_DEFAULTS",
       "createSqliteStore",
     ]);
     expectTypeOf<TypeExports>().toHaveProperty("length").toEqualTypeOf<1>();
